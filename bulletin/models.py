@@ -1,0 +1,443 @@
+"""The periodical: issues (期), sections (栏目), topics (专题) and articles (稿件).
+
+Public code reads through the querysets' ``public()`` methods only; they are the single
+definition of what a reader may see.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletin.sanitize import RichTextField
+from bulletin.slugs import pinyin_slug, unique_slug
+
+
+class PublicationStatus(models.TextChoices):
+    """Where a piece of content stands on its way to readers; shared by articles and events."""
+
+    DRAFT = "draft", "草稿"
+    IN_REVIEW = "in_review", "待审"
+    APPROVED = "approved", "已通过"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已撤稿"
+
+
+class IssueQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Issue.Status.PUBLISHED)
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "编辑中"
+        PUBLISHED = "published", "已出版"
+
+    year = models.PositiveSmallIntegerField(
+        "年份", validators=[MinValueValidator(1949), MaxValueValidator(2100)]
+    )
+    number = models.PositiveSmallIntegerField(
+        "期号", validators=[MinValueValidator(1)], help_text="当年的第几期，如“第2期”填 2"
+    )
+    running_number = models.PositiveIntegerField(
+        "总期号", unique=True, validators=[MinValueValidator(1)], help_text="创刊以来的总期数，如“总第128期”填 128"
+    )
+    theme = models.CharField("本期主题", max_length=200, blank=True)
+    cover_image = models.ImageField("封面图片", upload_to="issues/covers/%Y/", blank=True)
+    cover_caption = models.CharField("封面说明", max_length=300, blank=True)
+    page_count = models.PositiveSmallIntegerField(
+        "页数", null=True, blank=True, validators=[MinValueValidator(1)], help_text="印刷版总页数，用于校对页码"
+    )
+    released_on = models.DateField("出版日期", null=True, blank=True, help_text="出版时未填写则取当天")
+    status = models.CharField("状态", max_length=16, choices=Status, default=Status.DRAFT)
+    print_pdf = models.FileField(
+        "印刷版 PDF",
+        upload_to="issues/pdf/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"], message="只能上传 PDF 文件。")],
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "期刊"
+        verbose_name_plural = "期刊"
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="issue_unique_year_number"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(released_on__isnull=False),
+                name="issue_published_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年第{self.number}期（总第{self.running_number}期）"
+
+    @property
+    def short_name(self):
+        return f"{self.year}年第{self.number}期"
+
+    def get_absolute_url(self):
+        return reverse("bulletin:issue-detail", kwargs={"year": self.year, "number": self.number})
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("year", "number"):
+            return ValidationError(f"{self.year}年第{self.number}期已经存在，请检查年份和期号。", code="unique")
+        if tuple(unique_check) == ("running_number",):
+            return ValidationError(f"总第{self.running_number}期已经存在，请检查总期号。", code="unique")
+        return super().unique_error_message(model_class, unique_check)
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.released_on is None:
+            self.released_on = timezone.localdate()
+        super().save(*args, **kwargs)
+
+    def flatplan_report(self):
+        """Pages no article covers, and articles printed before an article listed ahead of them.
+
+        Several short items may share a page, so overlaps are not a problem; gaps and pages
+        running backwards against the table of contents usually are.
+        """
+        articles = [
+            a
+            for a in self.articles.exclude(status=PublicationStatus.WITHDRAWN).in_toc_order()
+            if a.first_page is not None
+        ]
+        covered = set()
+        for article in articles:
+            covered.update(range(article.first_page, (article.last_page or article.first_page) + 1))
+        uncovered = [p for p in range(1, (self.page_count or 0) + 1) if p not in covered]
+        out_of_order, furthest = [], 0
+        for article in articles:
+            if article.first_page < furthest:
+                out_of_order.append(article)
+            furthest = max(furthest, article.first_page)
+        return FlatplanReport(uncovered_pages=uncovered, out_of_order=out_of_order)
+
+
+@dataclass
+class FlatplanReport:
+    uncovered_pages: list
+    out_of_order: list
+
+    @property
+    def ok(self):
+        return not self.uncovered_pages and not self.out_of_order
+
+
+class Section(models.Model):
+    name = models.CharField("栏目名称", max_length=50, unique=True)
+    slug = models.SlugField(
+        "网址名", max_length=60, unique=True, blank=True, help_text="留空则按拼音生成，如“科海观澜”为 kehaiguanlan"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级栏目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="子栏目（如“学教短波”）在目录中排在上级栏目之下",
+    )
+    order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在目录前面")
+    description = models.TextField("栏目介绍", blank=True)
+
+    class Meta:
+        verbose_name = "栏目"
+        verbose_name_plural = "栏目"
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("bulletin:section-detail", kwargs={"slug": self.slug})
+
+    @property
+    def pinyin_name(self):
+        """The romanised name printed on a column opener, e.g. “Kehaiguanlan”."""
+        return self.slug.replace("-", "").capitalize()
+
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": "栏目不能以自己为上级栏目。"})
+        if self.parent.parent_id is not None:
+            raise ValidationError({"parent": "栏目最多两级：上级栏目本身不能再有上级栏目。"})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = Section.objects.exclude(pk=self.pk)
+            base = pinyin_slug(self.name, separator="")
+            self.slug = unique_slug(base, lambda s: others.filter(slug=s).exists())
+        super().save(*args, **kwargs)
+
+
+class Topic(models.Model):
+    name = models.CharField("专题名称", max_length=50, unique=True)
+    slug = models.SlugField("网址名", max_length=60, unique=True, blank=True, help_text="留空则按拼音生成")
+    description = models.TextField("专题介绍", blank=True)
+
+    class Meta:
+        verbose_name = "专题"
+        verbose_name_plural = "专题"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("bulletin:topic-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = Topic.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(pinyin_slug(self.name), lambda s: others.filter(slug=s).exists())
+        super().save(*args, **kwargs)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def public(self):
+        """Published, due, and either web-only or in a published issue: what readers may see."""
+        return self.filter(
+            Q(issue__isnull=True) | Q(issue__status=Issue.Status.PUBLISHED),
+            status=PublicationStatus.PUBLISHED,
+            published_at__lte=timezone.now(),
+        )
+
+    def web_only(self):
+        return self.filter(issue__isnull=True)
+
+    def in_toc_order(self):
+        """The printed table of contents' order: sections as a tree, then position in section."""
+        return self.order_by(
+            Coalesce(F("section__parent__order"), F("section__order")),
+            Coalesce(F("section__parent_id"), F("section_id")),
+            F("section__parent_id").asc(nulls_first=True),
+            "section__order",
+            "position",
+            "pk",
+        )
+
+    def latest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def for_toc(self):
+        return self.select_related("issue", "section", "section__parent").in_toc_order()
+
+    def for_listing(self):
+        return self.select_related("issue", "section")
+
+    def for_detail(self):
+        return self.select_related("issue", "section", "section__parent").prefetch_related(
+            "topics",
+            models.Prefetch("person_links", queryset=ArticlePerson.objects.select_related("person")),
+            "photos",
+        )
+
+
+class Article(models.Model):
+    Status = PublicationStatus
+
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name="所属期刊",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="留空表示只在网站发布的新闻，不属于任何一期",
+    )
+    section = models.ForeignKey(Section, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles")
+    kicker = models.CharField("引题", max_length=100, blank=True, help_text="印在标题之前的一行，如“难解之谜：”")
+    title = models.CharField("标题", max_length=200)
+    subtitle = models.CharField("副题", max_length=200, blank=True, help_text="标题下以“——”开头的一行，如“——记……”")
+    slug = models.SlugField("网址名", max_length=80, blank=True, help_text="留空则按标题拼音生成")
+    summary = models.TextField("摘要", blank=True, help_text="用于列表和分享；留空则不显示")
+    body = RichTextField("正文", blank=True)
+    byline = models.CharField("署名", max_length=200, blank=True, help_text="如“文_郑州大学商学院 李爽 余操”")
+    contributor = models.CharField(
+        "供稿", max_length=200, blank=True, help_text="供稿单位，如“省科协办公室”；多个单位用“、”分隔"
+    )
+    first_page = models.PositiveSmallIntegerField("首页码", null=True, blank=True, validators=[MinValueValidator(1)])
+    last_page = models.PositiveSmallIntegerField("末页码", null=True, blank=True, validators=[MinValueValidator(1)])
+    position = models.PositiveSmallIntegerField("栏目内顺序", default=0, help_text="同一栏目中数字小的排在前面")
+    status = models.CharField("状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT)
+    published_at = models.DateTimeField(
+        "发布时间", null=True, blank=True, help_text="发布后，读者即可在网站上看到本文；留空则取发布时刻"
+    )
+    topics = models.ManyToManyField(Topic, verbose_name="专题", blank=True, related_name="articles")
+    people = models.ManyToManyField(
+        "people.Person", verbose_name="人物", through="ArticlePerson", blank=True, related_name="articles"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="最后编辑人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "稿件"
+        verbose_name_plural = "稿件"
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_page__isnull=True) | Q(last_page__isnull=True) | Q(last_page__gte=F("first_page")),
+                name="article_last_page_not_before_first",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["issue", "slug"], condition=Q(issue__isnull=False), name="article_slug_unique_in_issue"
+            ),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(issue__isnull=True), name="article_slug_unique_on_web"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_published"),
+            models.Index(fields=["issue", "section", "position"], name="article_toc"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.issue_id is None:
+            return reverse("bulletin:news-detail", kwargs={"slug": self.slug})
+        return reverse(
+            "bulletin:article-detail",
+            kwargs={"year": self.issue.year, "number": self.issue.number, "slug": self.slug},
+        )
+
+    @property
+    def page_range(self):
+        if self.first_page is None:
+            return ""
+        if self.last_page in (None, self.first_page):
+            return str(self.first_page)
+        return f"{self.first_page}—{self.last_page}"
+
+    def clean(self):
+        errors = {}
+        has_pages = self.first_page is not None or self.last_page is not None
+        if has_pages and self.issue_id is None:
+            errors["first_page"] = "只在网站发布的新闻没有印刷页码；请选择所属期刊或清空页码。"
+        if self.first_page is not None and self.last_page is not None and self.last_page < self.first_page:
+            errors["last_page"] = f"末页码（{self.last_page}）不能小于首页码（{self.first_page}）。"
+        if self.issue_id is not None and self.issue.page_count:
+            for name in ("first_page", "last_page"):
+                page = getattr(self, name)
+                if page is not None and page > self.issue.page_count and name not in errors:
+                    errors[name] = f"第{page}页超出了本期的页数（共{self.issue.page_count}页）。"
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # The slug is derived in save(); derive it first so a clash is reported as a form error.
+        self._derive_slug()
+        super().validate_constraints(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self._derive_slug()
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def _derive_slug(self):
+        if self.slug:
+            return
+        siblings = Article.objects.filter(issue_id=self.issue_id).exclude(pk=self.pk)
+        self.slug = unique_slug(pinyin_slug(self.title), lambda s: siblings.filter(slug=s).exists(), max_length=80)
+
+
+class ArticlePerson(models.Model):
+    class Role(models.TextChoices):
+        AUTHOR = "author", "作者"
+        SUBJECT = "subject", "报道对象"
+        MENTIONED = "mentioned", "提及"
+
+    article = models.ForeignKey(Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="person_links")
+    person = models.ForeignKey(
+        "people.Person", verbose_name="人物", on_delete=models.PROTECT, related_name="article_links"
+    )
+    role = models.CharField("角色", max_length=16, choices=Role, default=Role.MENTIONED)
+    printed_title = models.CharField(
+        "文中职务", max_length=100, blank=True, help_text="本文中印出的职务，如“党组成员、副主席”；留空则用人物的现任职务"
+    )
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "稿件人物"
+        verbose_name_plural = "稿件人物"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person", "role"], name="article_person_role_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}（{self.get_role_display()}）"
+
+    @property
+    def title_as_printed(self):
+        return self.printed_title or self.person.title
+
+
+class ArticlePhoto(models.Model):
+    article = models.ForeignKey(Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField("图片", upload_to="articles/%Y/%m/")
+    caption = models.CharField("图片说明", max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "稿件图片"
+        verbose_name_plural = "稿件图片"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.caption or self.image.name
+
+
+@dataclass
+class TocGroup:
+    section: Section
+    articles: list = field(default_factory=list)
+
+    @property
+    def is_subcolumn(self):
+        return self.section.parent_id is not None
+
+
+def table_of_contents(articles):
+    """Group articles, given in TOC order, under their sections as the printed contents does.
+
+    A sub-column whose parent has no articles of its own still gets the parent's heading.
+    """
+    groups = {}
+    for article in articles:
+        section = article.section
+        if section.pk not in groups:
+            if section.parent_id and section.parent_id not in groups:
+                groups[section.parent_id] = TocGroup(section.parent)
+            groups[section.pk] = TocGroup(section)
+        groups[section.pk].articles.append(article)
+    return list(groups.values())

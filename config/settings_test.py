@@ -1,0 +1,17 @@
+"""Test settings: the real settings with a fixed key, fast hashing and locmem email.
+
+The database comes from DATABASE_URL exactly as in production, so the same suite runs
+against PostgreSQL in CI and SQLite on a laptop.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bulletin-media-"))
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

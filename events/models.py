@@ -1,0 +1,87 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletin.models import PublicationStatus
+from bulletin.sanitize import RichTextField
+from bulletin.slugs import pinyin_slug, unique_slug
+
+
+class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def upcoming(self, today=None):
+        """Events not yet over, soonest first (an event running today is still upcoming)."""
+        today = today or timezone.localdate()
+        return self.alias(ends_on=Coalesce("end_date", "start_date")).filter(ends_on__gte=today).order_by(
+            "start_date", F("start_time").asc(nulls_first=True), "pk"
+        )
+
+    def past(self, today=None):
+        today = today or timezone.localdate()
+        return self.alias(ends_on=Coalesce("end_date", "start_date")).filter(ends_on__lt=today).order_by(
+            "-start_date", "-pk"
+        )
+
+
+class Event(models.Model):
+    Status = PublicationStatus
+
+    title = models.CharField("活动名称", max_length=200)
+    slug = models.SlugField("网址名", max_length=80, unique=True, blank=True, help_text="留空则按名称拼音生成")
+    start_date = models.DateField("开始日期")
+    start_time = models.TimeField("开始时间", null=True, blank=True, help_text="全天活动留空")
+    end_date = models.DateField("结束日期", null=True, blank=True, help_text="一天之内的活动留空")
+    end_time = models.TimeField("结束时间", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    organiser = models.CharField("主办单位", max_length=200, blank=True)
+    description = RichTextField("活动介绍", blank=True)
+    articles = models.ManyToManyField(
+        "bulletin.Article", verbose_name="相关稿件", blank=True, related_name="events"
+    )
+    people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
+    status = models.CharField("状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动"
+        verbose_name_plural = "活动"
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="event_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_multi_day(self):
+        return self.end_date is not None and self.end_date != self.start_date
+
+    def clean(self):
+        if self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+        same_day = self.end_date in (None, self.start_date)
+        if same_day and self.start_time and self.end_time and self.end_time < self.start_time:
+            raise ValidationError({"end_time": "同一天内，结束时间不能早于开始时间。"})
+        if self.end_time and not self.start_time:
+            raise ValidationError({"start_time": "填写了结束时间，也请填写开始时间。"})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = Event.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(pinyin_slug(self.title), lambda s: others.filter(slug=s).exists(), max_length=80)
+        super().save(*args, **kwargs)

@@ -1,0 +1,54 @@
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from bulletin.sanitize import RichTextField
+from bulletin.slugs import name_slug, unique_slug
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a reader can already meet in published content.
+
+        A person entered only for a draft stays off the site, so an unpublished story does
+        not leak through the directory.
+        """
+        from bulletin.models import Article
+        from events.models import Event
+
+        in_article = Article.objects.public().filter(person_links__person=OuterRef("pk"))
+        in_event = Event.objects.public().filter(people=OuterRef("pk"))
+        return self.filter(Q(Exists(in_article)) | Q(Exists(in_event)))
+
+
+class Person(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    slug = models.SlugField(
+        "网址名", max_length=60, unique=True, blank=True,
+        help_text="留空则按姓名拼音生成（姓氏按姓氏读音，如“单”读 shan）；同名者自动加序号，可手工修改",
+    )
+    title = models.CharField("现任职务", max_length=200, blank=True)
+    organisation = models.CharField("单位", max_length=200, blank=True)
+    bio = RichTextField("简介", blank=True)
+    photo = models.ImageField("照片", upload_to="people/%Y/", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "人物"
+        verbose_name_plural = "人物"
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:person-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = Person.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(name_slug(self.name), lambda s: others.filter(slug=s).exists())
+        super().save(*args, **kwargs)
