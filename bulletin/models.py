@@ -39,9 +39,7 @@ class Issue(models.Model):
         DRAFT = "draft", "编辑中"
         PUBLISHED = "published", "已出版"
 
-    year = models.PositiveSmallIntegerField(
-        "年份", validators=[MinValueValidator(1949), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField("年份", validators=[MinValueValidator(1949), MaxValueValidator(2100)])
     number = models.PositiveSmallIntegerField(
         "期号", validators=[MinValueValidator(1)], help_text="当年的第几期，如“第2期”填 2"
     )
@@ -281,12 +279,22 @@ class Article(models.Model):
         "people.Person", verbose_name="人物", through="ArticlePerson", blank=True, related_name="articles"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="最后编辑人", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后编辑人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
@@ -382,7 +390,10 @@ class ArticlePerson(models.Model):
     )
     role = models.CharField("角色", max_length=16, choices=Role, default=Role.MENTIONED)
     printed_title = models.CharField(
-        "文中职务", max_length=100, blank=True, help_text="本文中印出的职务，如“党组成员、副主席”；留空则用人物的现任职务"
+        "文中职务",
+        max_length=100,
+        blank=True,
+        help_text="本文中印出的职务，如“党组成员、副主席”；留空则用人物的现任职务",
     )
     position = models.PositiveSmallIntegerField("顺序", default=0)
 

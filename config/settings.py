@@ -133,9 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default=(
-        "django.core.mail.backends.console.EmailBackend"
-        if DEBUG
-        else "django.core.mail.backends.smtp.EmailBackend"
+        "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
     ),
 )
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -163,8 +161,19 @@ CKEDITOR_5_CONFIGS = {
         "language": "zh-cn",
         "toolbar": {
             "items": [
-                "heading", "|", "bold", "italic", "link", "bulletedList", "numberedList",
-                "blockQuote", "insertTable", "horizontalLine", "|", "undo", "redo",
+                "heading",
+                "|",
+                "bold",
+                "italic",
+                "link",
+                "bulletedList",
+                "numberedList",
+                "blockQuote",
+                "insertTable",
+                "horizontalLine",
+                "|",
+                "undo",
+                "redo",
             ],
         },
         "heading": {

@@ -17,14 +17,18 @@ class EventQuerySet(models.QuerySet):
     def upcoming(self, today=None):
         """Events not yet over, soonest first (an event running today is still upcoming)."""
         today = today or timezone.localdate()
-        return self.alias(ends_on=Coalesce("end_date", "start_date")).filter(ends_on__gte=today).order_by(
-            "start_date", F("start_time").asc(nulls_first=True), "pk"
+        return (
+            self.alias(ends_on=Coalesce("end_date", "start_date"))
+            .filter(ends_on__gte=today)
+            .order_by("start_date", F("start_time").asc(nulls_first=True), "pk")
         )
 
     def past(self, today=None):
         today = today or timezone.localdate()
-        return self.alias(ends_on=Coalesce("end_date", "start_date")).filter(ends_on__lt=today).order_by(
-            "-start_date", "-pk"
+        return (
+            self.alias(ends_on=Coalesce("end_date", "start_date"))
+            .filter(ends_on__lt=today)
+            .order_by("-start_date", "-pk")
         )
 
 
@@ -40,9 +44,7 @@ class Event(models.Model):
     place = models.CharField("地点", max_length=200, blank=True)
     organiser = models.CharField("主办单位", max_length=200, blank=True)
     description = RichTextField("活动介绍", blank=True)
-    articles = models.ManyToManyField(
-        "bulletin.Article", verbose_name="相关稿件", blank=True, related_name="events"
-    )
+    articles = models.ManyToManyField("bulletin.Article", verbose_name="相关稿件", blank=True, related_name="events")
     people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
     status = models.CharField("状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -13,9 +13,7 @@ class EventListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         events = Event.objects.public()
-        return super().get_context_data(
-            upcoming=events.upcoming(), past=events.past()[: self.past_count], **kwargs
-        )
+        return super().get_context_data(upcoming=events.upcoming(), past=events.past()[: self.past_count], **kwargs)
 
 
 class EventDetailView(DetailView):

@@ -24,7 +24,10 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     name = models.CharField("姓名", max_length=50)
     slug = models.SlugField(
-        "网址名", max_length=60, unique=True, blank=True,
+        "网址名",
+        max_length=60,
+        unique=True,
+        blank=True,
         help_text="留空则按姓名拼音生成（姓氏按姓氏读音，如“单”读 shan）；同名者自动加序号，可手工修改",
     )
     title = models.CharField("现任职务", max_length=200, blank=True)
