@@ -80,12 +80,17 @@ class Issue(models.Model):
     def __str__(self):
         return f"{self.year}年第{self.number}期（总第{self.running_number}期）"
 
-    @property
-    def short_name(self):
-        return f"{self.year}年第{self.number}期"
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.released_on is None:
+            self.released_on = timezone.localdate()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("bulletin:issue-detail", kwargs={"year": self.year, "number": self.number})
+
+    @property
+    def short_name(self):
+        return f"{self.year}年第{self.number}期"
 
     def unique_error_message(self, model_class, unique_check):
         if tuple(unique_check) == ("year", "number"):
@@ -93,11 +98,6 @@ class Issue(models.Model):
         if tuple(unique_check) == ("running_number",):
             return ValidationError(f"总第{self.running_number}期已经存在，请检查总期号。", code="unique")
         return super().unique_error_message(model_class, unique_check)
-
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.released_on is None:
-            self.released_on = timezone.localdate()
-        super().save(*args, **kwargs)
 
     def flatplan_report(self):
         """Pages no article covers, and articles printed before an article listed ahead of them.
@@ -157,6 +157,13 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = Section.objects.exclude(pk=self.pk)
+            base = pinyin_slug(self.name, separator="")
+            self.slug = unique_slug(base, lambda s: others.filter(slug=s).exists())
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("bulletin:section-detail", kwargs={"slug": self.slug})
 
@@ -173,13 +180,6 @@ class Section(models.Model):
         if self.parent.parent_id is not None:
             raise ValidationError({"parent": "栏目最多两级：上级栏目本身不能再有上级栏目。"})
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            others = Section.objects.exclude(pk=self.pk)
-            base = pinyin_slug(self.name, separator="")
-            self.slug = unique_slug(base, lambda s: others.filter(slug=s).exists())
-        super().save(*args, **kwargs)
-
 
 class Topic(models.Model):
     name = models.CharField("专题名称", max_length=50, unique=True)
@@ -194,14 +194,14 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("bulletin:topic-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             others = Topic.objects.exclude(pk=self.pk)
             self.slug = unique_slug(pinyin_slug(self.name), lambda s: others.filter(slug=s).exists())
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("bulletin:topic-detail", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -329,6 +329,12 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self._derive_slug()
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         if self.issue_id is None:
             return reverse("bulletin:news-detail", kwargs={"slug": self.slug})
@@ -364,12 +370,6 @@ class Article(models.Model):
         # The slug is derived in save(); derive it first so a clash is reported as a form error.
         self._derive_slug()
         super().validate_constraints(exclude=exclude)
-
-    def save(self, *args, **kwargs):
-        self._derive_slug()
-        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
     def _derive_slug(self):
         if self.slug:

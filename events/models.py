@@ -66,6 +66,12 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = Event.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(pinyin_slug(self.title), lambda s: others.filter(slug=s).exists(), max_length=80)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("events:event-detail", kwargs={"slug": self.slug})
 
@@ -81,9 +87,3 @@ class Event(models.Model):
             raise ValidationError({"end_time": "同一天内，结束时间不能早于开始时间。"})
         if self.end_time and not self.start_time:
             raise ValidationError({"start_time": "填写了结束时间，也请填写开始时间。"})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            others = Event.objects.exclude(pk=self.pk)
-            self.slug = unique_slug(pinyin_slug(self.title), lambda s: others.filter(slug=s).exists(), max_length=80)
-        super().save(*args, **kwargs)

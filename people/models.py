@@ -47,11 +47,11 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("people:person-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             others = Person.objects.exclude(pk=self.pk)
             self.slug = unique_slug(name_slug(self.name), lambda s: others.filter(slug=s).exists())
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:person-detail", kwargs={"slug": self.slug})
