@@ -107,7 +107,7 @@ class Issue(models.Model):
         """
         articles = [
             a
-            for a in self.articles.exclude(status=PublicationStatus.WITHDRAWN).in_toc_order()
+            for a in self.articles.exclude(status=PublicationStatus.WITHDRAWN).select_related("section").in_toc_order()
             if a.first_page is not None
         ]
         covered = set()

@@ -1,0 +1,62 @@
+"""One headless Chromium for the whole session, driven by Playwright.
+
+The browser is the system's (Debian's ``chromium``): Playwright never downloads its own.
+Without it these tests are skipped with the reason shown, unless BULLETIN_REQUIRE_BROWSER=1
+(as in CI), where a missing browser is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API keeps an event loop running in the test thread; Django would take the
+# ORM calls made by the tests for calls from async code and refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path():
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    return next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))), None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if path is None:
+        reason = "Chromium not found: install Debian's chromium or set CHROMIUM_PATH to run the browser tests"
+        if os.environ.get("BULLETIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open pages in fresh browser contexts: separate cookies, as separate people would have."""
+    contexts = []
+
+    def open_page(width=390, height=844):
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
