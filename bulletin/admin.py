@@ -31,6 +31,7 @@ def stamp_editors(article, user):
 
 class IssueArticleInline(admin.TabularInline):
     model = Article
+    template = "admin/bulletin/issue/articles_inline.html"
     fields = ["section", "position", "title", "first_page", "last_page", "status"]
     extra = 0
     show_change_link = True
