@@ -81,6 +81,13 @@ class SectionDetailView(ArticleStreamView):
         return super().get_context_data(section=self.section, **kwargs)
 
 
+class NewsListView(ArticleStreamView):
+    template_name = "bulletin/news_list.html"
+
+    def filter_articles(self, articles):
+        return articles.web_only()
+
+
 class TopicDetailView(ArticleStreamView):
     template_name = "bulletin/topic_detail.html"
 

@@ -23,7 +23,7 @@ class PersonDetailView(DetailView):
         return get_object_or_404(Person.objects.public(), slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        roles = ArticlePerson.objects.filter(person=self.object)
+        roles = ArticlePerson.objects.filter(person=self.object).select_related("person")
         articles = (
             Article.objects.public()
             .filter(person_links__person=self.object)
