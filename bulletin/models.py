@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin.sanitize import RichTextField
-from bulletin.slugs import pinyin_slug, unique_slug
+from bulletin.slugs import fill_slug, pinyin_slug
 
 
 class PublicationStatus(models.TextChoices):
@@ -29,12 +29,34 @@ class PublicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤稿"
 
 
+class DerivedFieldsModel(models.Model):
+    """A model some of whose fields are computed from others (a slug, a publication date).
+
+    They are filled in before validation as well as on save, so the admin reports a broken
+    rule as a form error in Chinese instead of failing in the database.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def derive_fields(self):
+        raise NotImplementedError
+
+    def validate_constraints(self, exclude=None):
+        self.derive_fields()
+        super().validate_constraints(exclude=exclude)
+
+
 class IssueQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status=Issue.Status.PUBLISHED)
 
 
-class Issue(models.Model):
+class Issue(DerivedFieldsModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "编辑中"
         PUBLISHED = "published", "已出版"
@@ -74,19 +96,19 @@ class Issue(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(released_on__isnull=False),
                 name="issue_published_has_date",
+                violation_error_message="已出版的期刊必须有出版日期。",
             ),
         ]
 
     def __str__(self):
         return f"{self.year}年第{self.number}期（总第{self.running_number}期）"
 
-    def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.released_on is None:
-            self.released_on = timezone.localdate()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("bulletin:issue-detail", kwargs={"year": self.year, "number": self.number})
+
+    def derive_fields(self):
+        if self.status == self.Status.PUBLISHED and self.released_on is None:
+            self.released_on = timezone.localdate()
 
     @property
     def short_name(self):
@@ -132,7 +154,7 @@ class FlatplanReport:
         return not self.uncovered_pages and not self.out_of_order
 
 
-class Section(models.Model):
+class Section(DerivedFieldsModel):
     name = models.CharField("栏目名称", max_length=50, unique=True)
     slug = models.SlugField(
         "网址名", max_length=60, unique=True, blank=True, help_text="留空则按拼音生成，如“科海观澜”为 kehaiguanlan"
@@ -157,15 +179,11 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            others = Section.objects.exclude(pk=self.pk)
-            base = pinyin_slug(self.name, separator="")
-            self.slug = unique_slug(base, lambda s: others.filter(slug=s).exists())
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("bulletin:section-detail", kwargs={"slug": self.slug})
+
+    def derive_fields(self):
+        fill_slug(self, pinyin_slug(self.name, separator=""), Section.objects)
 
     @property
     def pinyin_name(self):
@@ -181,7 +199,7 @@ class Section(models.Model):
             raise ValidationError({"parent": "栏目最多两级：上级栏目本身不能再有上级栏目。"})
 
 
-class Topic(models.Model):
+class Topic(DerivedFieldsModel):
     name = models.CharField("专题名称", max_length=50, unique=True)
     slug = models.SlugField("网址名", max_length=60, unique=True, blank=True, help_text="留空则按拼音生成")
     description = models.TextField("专题介绍", blank=True)
@@ -194,14 +212,11 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            others = Topic.objects.exclude(pk=self.pk)
-            self.slug = unique_slug(pinyin_slug(self.name), lambda s: others.filter(slug=s).exists())
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("bulletin:topic-detail", kwargs={"slug": self.slug})
+
+    def derive_fields(self):
+        fill_slug(self, pinyin_slug(self.name), Topic.objects)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -244,7 +259,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
+class Article(DerivedFieldsModel):
     Status = PublicationStatus
 
     issue = models.ForeignKey(
@@ -309,16 +324,24 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(first_page__isnull=True) | Q(last_page__isnull=True) | Q(last_page__gte=F("first_page")),
                 name="article_last_page_not_before_first",
+                violation_error_message="末页码不能小于首页码。",
             ),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="article_published_has_time",
+                violation_error_message="已发布的稿件必须有发布时间。",
             ),
             models.UniqueConstraint(
-                fields=["issue", "slug"], condition=Q(issue__isnull=False), name="article_slug_unique_in_issue"
+                fields=["issue", "slug"],
+                condition=Q(issue__isnull=False),
+                name="article_slug_unique_in_issue",
+                violation_error_message="本期已有相同网址名的稿件，请换一个网址名。",
             ),
             models.UniqueConstraint(
-                fields=["slug"], condition=Q(issue__isnull=True), name="article_slug_unique_on_web"
+                fields=["slug"],
+                condition=Q(issue__isnull=True),
+                name="article_slug_unique_on_web",
+                violation_error_message="网站新闻中已有相同网址名的稿件，请换一个网址名。",
             ),
         ]
         indexes = [
@@ -329,12 +352,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        self._derive_slug()
-        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         if self.issue_id is None:
             return reverse("bulletin:news-detail", kwargs={"slug": self.slug})
@@ -342,6 +359,11 @@ class Article(models.Model):
             "bulletin:article-detail",
             kwargs={"year": self.issue.year, "number": self.issue.number, "slug": self.slug},
         )
+
+    def derive_fields(self):
+        fill_slug(self, pinyin_slug(self.title), Article.objects.filter(issue_id=self.issue_id))
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def page_range(self):
@@ -365,17 +387,6 @@ class Article(models.Model):
                     errors[name] = f"第{page}页超出了本期的页数（共{self.issue.page_count}页）。"
         if errors:
             raise ValidationError(errors)
-
-    def validate_constraints(self, exclude=None):
-        # The slug is derived in save(); derive it first so a clash is reported as a form error.
-        self._derive_slug()
-        super().validate_constraints(exclude=exclude)
-
-    def _derive_slug(self):
-        if self.slug:
-            return
-        siblings = Article.objects.filter(issue_id=self.issue_id).exclude(pk=self.pk)
-        self.slug = unique_slug(pinyin_slug(self.title), lambda s: siblings.filter(slug=s).exists(), max_length=80)
 
 
 class ArticlePerson(models.Model):
@@ -402,7 +413,11 @@ class ArticlePerson(models.Model):
         verbose_name_plural = "稿件人物"
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["article", "person", "role"], name="article_person_role_unique"),
+            models.UniqueConstraint(
+                fields=["article", "person", "role"],
+                name="article_person_role_unique",
+                violation_error_message="同一人物在本文中的同一角色只能添加一次。",
+            ),
         ]
 
     def __str__(self):

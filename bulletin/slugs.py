@@ -62,6 +62,15 @@ def unique_slug(base, taken, *, max_length=60):
     return candidate
 
 
+def fill_slug(instance, base, scope):
+    """Give ``instance`` the first free slug from ``base`` within ``scope``, unless it has one."""
+    if instance.slug:
+        return
+    others = scope.exclude(pk=instance.pk)
+    max_length = instance._meta.get_field("slug").max_length
+    instance.slug = unique_slug(base, lambda s: others.filter(slug=s).exists(), max_length=max_length)
+
+
 def _join(syllables, separator, max_length):
     slug = ""
     for syllable in syllables:

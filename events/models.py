@@ -5,9 +5,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin.models import PublicationStatus
+from bulletin.models import DerivedFieldsModel, PublicationStatus
 from bulletin.sanitize import RichTextField
-from bulletin.slugs import pinyin_slug, unique_slug
+from bulletin.slugs import fill_slug, pinyin_slug
 
 
 class EventQuerySet(models.QuerySet):
@@ -32,7 +32,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(DerivedFieldsModel):
     Status = PublicationStatus
 
     title = models.CharField("活动名称", max_length=200)
@@ -66,14 +66,11 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            others = Event.objects.exclude(pk=self.pk)
-            self.slug = unique_slug(pinyin_slug(self.title), lambda s: others.filter(slug=s).exists(), max_length=80)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("events:event-detail", kwargs={"slug": self.slug})
+
+    def derive_fields(self):
+        fill_slug(self, pinyin_slug(self.title), Event.objects)
 
     @property
     def is_multi_day(self):

@@ -2,8 +2,9 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from bulletin.models import DerivedFieldsModel
 from bulletin.sanitize import RichTextField
-from bulletin.slugs import name_slug, unique_slug
+from bulletin.slugs import fill_slug, name_slug
 
 
 class PersonQuerySet(models.QuerySet):
@@ -21,7 +22,7 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Q(Exists(in_article)) | Q(Exists(in_event)))
 
 
-class Person(models.Model):
+class Person(DerivedFieldsModel):
     name = models.CharField("姓名", max_length=50)
     slug = models.SlugField(
         "网址名",
@@ -47,11 +48,8 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            others = Person.objects.exclude(pk=self.pk)
-            self.slug = unique_slug(name_slug(self.name), lambda s: others.filter(slug=s).exists())
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("people:person-detail", kwargs={"slug": self.slug})
+
+    def derive_fields(self):
+        fill_slug(self, name_slug(self.name), Person.objects)

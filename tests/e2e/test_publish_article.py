@@ -36,7 +36,7 @@ def test_editor_publishes_an_article_and_a_reader_finds_it_in_the_issue(live_ser
 
     admin.goto(f"{live_server.url}/admin/bulletin/article/add/")
     admin.locator(".field-issue .select2-selection").click()
-    admin.locator(".select2-search__field").fill("2026")
+    admin.locator(".select2-container--open .select2-search__field").fill("2026")
     admin.locator(".select2-results__option", has_text="2026年第2期").click()
     admin.locator("#id_section").select_option(label="科协动态")
     admin.locator("#id_title").fill("青少年科技创新大赛复赛在郑州举行")
@@ -46,6 +46,9 @@ def test_editor_publishes_an_article_and_a_reader_finds_it_in_the_issue(live_ser
     admin.locator("#id_first_page").fill("12")
     admin.locator("#id_status").select_option(label="已发布")
     admin.get_by_role("button", name="保存", exact=True).click()
+    admin.wait_for_load_state()
+    print(admin.url)
+    admin.screenshot(path="/tmp/e2e.png", full_page=True)
     expect(admin.locator(".messagelist .success")).to_contain_text("青少年科技创新大赛复赛在郑州举行")
 
     article = Article.objects.get(title="青少年科技创新大赛复赛在郑州举行")
