@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
+from bulletin.uploads import validate_pdf
 
 
 class PublicationStatus(models.TextChoices):
@@ -80,7 +81,7 @@ class Issue(DerivedFieldsModel):
         "印刷版 PDF",
         upload_to="issues/pdf/%Y/",
         blank=True,
-        validators=[FileExtensionValidator(["pdf"], message="只能上传 PDF 文件。")],
+        validators=[FileExtensionValidator(["pdf"], message="只能上传 PDF 文件。"), validate_pdf],
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
