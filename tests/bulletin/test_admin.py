@@ -1,0 +1,266 @@
+"""The editorial admin: every page opens for those allowed, forms save who edited, refusals are 403."""
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.urls import reverse
+
+from bulletin.models import Article, ArticlePerson, Issue
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+ALL_MODELS = [
+    "bulletin.issue",
+    "bulletin.section",
+    "bulletin.topic",
+    "bulletin.article",
+    "people.person",
+    "events.event",
+    "auth.user",
+    "auth.group",
+]
+EDITOR_VIEWS = [
+    "bulletin.issue",
+    "bulletin.section",
+    "bulletin.topic",
+    "bulletin.article",
+    "people.person",
+    "events.event",
+]
+EDITOR_ADDS = ["bulletin.topic", "bulletin.article", "people.person", "events.event"]
+
+
+def admin_url(model, view):
+    app_label, model_name = model.split(".")
+    return reverse(f"admin:{app_label}_{model_name}_{view}")
+
+
+@pytest.fixture
+def content(published_issue):
+    """One of everything, so that changelists have rows to show."""
+    article = make.article(published_issue, first_page=3, last_page=4, topics=[make.topic("乡村振兴")])
+    person = make.person("张双虎")
+    make.link(article, person)
+    make.photo(article, caption="黄河地质博物馆")
+    make.news(title="网站新闻")
+    make.event(articles=[article], people=[person])
+    return article
+
+
+def test_every_registered_model_is_covered_by_these_tests():
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+
+    assert registered == set(ALL_MODELS)
+
+
+@pytest.mark.parametrize("model", ALL_MODELS)
+def test_superuser_can_open_every_list(admin_client, content, model):
+    assert admin_client.get(admin_url(model, "changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("model", ALL_MODELS)
+def test_superuser_can_open_every_add_form(admin_client, model):
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", EDITOR_VIEWS)
+def test_editor_can_open_the_lists_of_content_issues_and_sections(staff_client, content, model):
+    assert staff_client.get(admin_url(model, "changelist")).status_code == 200
+
+
+@pytest.mark.parametrize("model", EDITOR_ADDS)
+def test_editor_can_open_the_add_form_of_content(staff_client, model):
+    assert staff_client.get(admin_url(model, "add")).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["bulletin.issue", "bulletin.section", "auth.user"])
+def test_editor_cannot_open_the_add_form_of_issues_sections_or_users(staff_client, model):
+    assert staff_client.get(admin_url(model, "add")).status_code == 403
+
+
+def test_editor_cannot_open_the_user_list(staff_client):
+    assert staff_client.get(admin_url("auth.user", "changelist")).status_code == 403
+
+
+def test_superuser_can_open_an_article_with_people_and_photos(admin_client, content):
+    response = admin_client.get(reverse("admin:bulletin_article_change", args=[content.pk]))
+
+    assert response.status_code == 200
+    assert "黄河地质博物馆" in response.content.decode()
+
+
+def test_admin_header_names_the_periodical(staff_client):
+    response = staff_client.get(reverse("admin:index"))
+
+    assert f"{settings.PERIODICAL_NAME} 编辑部" in response.content.decode()
+
+
+# Issue page -------------------------------------------------------------------------------------
+
+
+def inline_titles(response):
+    formset = response.context["inline_admin_formsets"][0].formset
+    return [form.instance.title for form in formset.forms if form.instance.pk]
+
+
+def test_issue_page_lists_its_articles_in_contents_order(chief_client):
+    issue = make.issue(page_count=4)
+    parent = make.section("学党史 强科技", order=2)
+    make.article(issue, title="科协动态稿", section=make.section("科协动态", order=30), first_page=4)
+    make.article(issue, title="要情二", section=make.section("要情快报", parent=parent, order=60), position=2)
+    make.article(issue, title="要情一", section=make.section("要情快报"), position=1, first_page=2, last_page=3)
+    make.article(issue, title="倡议书", section=make.section("卷首", order=1), first_page=1)
+
+    response = chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk]))
+
+    assert inline_titles(response) == ["倡议书", "要情一", "要情二", "科协动态稿"]
+    content = response.content.decode()
+    assert content.index("倡议书") < content.index("要情一") < content.index("要情二") < content.index("科协动态稿")
+
+
+def test_issue_page_heads_its_articles_with_their_sections(chief_client, read_page):
+    issue = make.issue()
+    parent = make.section("学党史 强科技", order=2)
+    make.article(issue, title="要情一", section=make.section("要情快报", parent=parent, order=60))
+    make.article(issue, title="动员大会召开", section=make.section("科协动态", order=30))
+
+    page = read_page(chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk])))
+
+    assert page.in_order("学党史 强科技 › 要情快报", "要情一", "科协动态", "动员大会召开")
+
+
+def test_issue_page_says_so_when_the_pages_check_out(chief_client):
+    issue = make.issue(page_count=2)
+    make.article(issue, first_page=1, last_page=2)
+
+    response = chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk]))
+
+    assert "页码连续，与目录顺序一致。" in response.content.decode()
+
+
+def test_issue_page_lists_pages_without_articles(chief_client):
+    issue = make.issue(page_count=5)
+    make.article(issue, first_page=1, last_page=2)
+
+    response = chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk]))
+
+    assert "没有稿件的页：第 3、4、5 页" in response.content.decode()
+
+
+def test_issue_page_names_an_article_printed_out_of_contents_order(chief_client):
+    issue = make.issue(page_count=4)
+    make.article(issue, title="倡议书", section=make.section("卷首", order=1), first_page=3, last_page=4)
+    make.article(issue, title="动员大会召开", section=make.section("科协动态", order=30), first_page=1, last_page=2)
+
+    response = chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk]))
+
+    content = response.content.decode()
+    assert "页码比目录中排在前面的稿件还靠前" in content
+    assert "《动员大会召开》（科协动态，第 1—2 页）" in content
+
+
+def test_editor_may_look_at_an_issue_but_not_change_it(staff_client, published_issue):
+    url = reverse("admin:bulletin_issue_change", args=[published_issue.pk])
+    data = make.issue_form(year="2026", number="2", running_number="122", theme="改过的主题", status="published")
+
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.post(url, data).status_code == 403
+    published_issue.refresh_from_db()
+    assert published_issue.theme == "党史学习教育"
+
+
+def test_chief_editor_can_renumber_pages_from_the_issue_page_and_is_recorded_as_editor(
+    chief_client, chief_editor, editor, published_issue, admin_errors
+):
+    article = make.article(published_issue, first_page=3, last_page=4, created_by=editor, updated_by=editor)
+    data = make.issue_form(
+        year="2026",
+        number="2",
+        running_number="122",
+        theme="党史学习教育",
+        status="published",
+        released_on=published_issue.released_on.isoformat(),
+        **{
+            "articles-TOTAL_FORMS": "1",
+            "articles-INITIAL_FORMS": "1",
+            "articles-0-id": str(article.pk),
+            "articles-0-issue": str(published_issue.pk),
+            "articles-0-section": str(article.section_id),
+            "articles-0-position": "0",
+            "articles-0-title": article.title,
+            "articles-0-first_page": "5",
+            "articles-0-last_page": "6",
+            "articles-0-status": "published",
+        },
+    )
+
+    response = chief_client.post(reverse("admin:bulletin_issue_change", args=[published_issue.pk]), data)
+
+    assert response.status_code == 302, admin_errors(response)
+    article.refresh_from_db()
+    assert article.page_range == "5—6"
+    assert (article.created_by, article.updated_by) == (editor, chief_editor)
+
+
+# Article page -----------------------------------------------------------------------------------
+
+
+def test_article_form_lets_the_editor_add_people(staff_client):
+    response = staff_client.get(reverse("admin:bulletin_article_add"))
+
+    content = response.content.decode()
+    assert 'name="person_links-TOTAL_FORMS"' in content
+    assert 'name="person_links-0-printed_title"' in content
+
+
+def test_article_form_edits_the_body_with_ckeditor(staff_client):
+    response = staff_client.get(reverse("admin:bulletin_article_add"))
+
+    content = response.content.decode()
+    assert 'class="django_ckeditor_5"' in content
+    assert "django_ckeditor_5/dist/bundle.js" in content
+
+
+def test_editor_creates_an_article_with_its_people_and_is_recorded_as_its_author(staff_client, editor, admin_errors):
+    person = make.person("张双虎")
+    data = make.article_form(
+        section=make.section("科海观澜"),
+        title="难解之谜",
+        byline="文_张双虎",
+        people=[(person, ArticlePerson.Role.AUTHOR)],
+    )
+
+    response = staff_client.post(reverse("admin:bulletin_article_add"), data)
+
+    assert response.status_code == 302, admin_errors(response)
+    article = Article.objects.get()
+    assert (article.title, article.section.name, article.status) == ("难解之谜", "科海观澜", "draft")
+    assert (article.created_by, article.updated_by) == (editor, editor)
+    assert [(link.person, link.role) for link in article.person_links.all()] == [(person, "author")]
+
+
+def test_editing_an_article_records_the_last_editor_but_keeps_its_creator(client, editor, chief_editor, admin_errors):
+    article = make.article(None, title="旧标题", status=make.DRAFT, created_by=editor, updated_by=editor)
+    client.force_login(chief_editor)
+
+    data = make.article_form(section=article.section, title="新标题", slug=article.slug)
+    response = client.post(reverse("admin:bulletin_article_change", args=[article.pk]), data)
+
+    assert response.status_code == 302, admin_errors(response)
+    article.refresh_from_db()
+    assert (article.title, article.created_by, article.updated_by) == ("新标题", editor, chief_editor)
+
+
+def test_editor_can_only_choose_draft_or_published_in_the_status_menu(staff_client):
+    response = staff_client.get(reverse("admin:bulletin_article_add"))
+
+    choices = [value for value, _ in response.context["adminform"].form.fields["status"].choices]
+    assert choices == ["draft", "published"]
+
+
+def test_editor_cannot_create_an_issue_by_posting_to_the_admin(staff_client):
+    response = staff_client.post(reverse("admin:bulletin_issue_add"), make.issue_form())
+
+    assert response.status_code == 403
+    assert not Issue.objects.exists()

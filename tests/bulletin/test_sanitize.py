@@ -1,0 +1,121 @@
+"""Rich text is cleaned whenever it is saved, whoever or whatever posted it."""
+
+import html5lib
+import pytest
+
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+
+def saved_body(html):
+    article = make.article(None, body=html)
+    article.refresh_from_db()
+    return article.body
+
+
+def fragment(html):
+    return html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+
+
+def elements(html, tag):
+    return list(fragment(html).iter(tag))
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert('xss')</script>",
+        "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+        "<style>body { display: none }</style>",
+        '<iframe src="https://evil.example/"></iframe>',
+        '<object data="https://evil.example/x.swf"></object>',
+        '<form action="https://evil.example/"><input name="password"></form>',
+    ],
+)
+def test_dangerous_elements_are_removed_from_the_body(payload):
+    body = saved_body(f"<p>省科协召开全委会议</p>{payload}")
+
+    assert body == "<p>省科协召开全委会议</p>"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '<img src="https://example.org/a.png" onerror="alert(1)">',
+        '<p onclick="alert(1)">正文</p>',
+        '<a href="https://example.org/" onmouseover="alert(1)">链接</a>',
+        '<p style="background:url(javascript:alert(1))">正文</p>',
+    ],
+)
+def test_event_handler_and_style_attributes_are_removed(payload):
+    body = saved_body(payload)
+
+    assert "alert" not in body
+    assert [a for e in fragment(body).iter() for a in e.attrib if a.startswith("on") or a == "style"] == []
+
+
+@pytest.mark.parametrize(
+    "href", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>"]
+)
+def test_links_to_scripts_lose_their_target_but_keep_their_text(href):
+    body = saved_body(f'<p><a href="{href}">点击查看</a></p>')
+
+    (link,) = elements(body, "a")
+    assert link.get("href") is None
+    assert link.text == "点击查看"
+
+
+def test_external_links_open_without_giving_the_other_site_a_handle_on_ours():
+    body = saved_body('<p><a href="https://www.cast.org.cn/">中国科协</a></p>')
+
+    (link,) = elements(body, "a")
+    assert link.get("href") == "https://www.cast.org.cn/"
+    assert set(link.get("rel").split()) == {"noopener", "noreferrer"}
+
+
+def test_markup_an_editor_uses_is_kept():
+    html = (
+        "<h2>一、提高政治站位</h2>"
+        '<p>要<strong>深入学习</strong>贯彻，见<a href="https://www.hast.org.cn/">省科协网站</a>。</p>'
+        '<figure class="image"><img src="https://example.org/museum.jpg" alt="黄河地质博物馆">'
+        "<figcaption>黄河地质博物馆</figcaption></figure>"
+        "<table><tbody><tr><th>市</th><td>郑州</td></tr></tbody></table>"
+        "<ul><li>科普大篷车进校园</li></ul>"
+    )
+
+    body = saved_body(html)
+
+    assert elements(body, "h2")[0].text == "一、提高政治站位"
+    assert elements(body, "strong")[0].text == "深入学习"
+    assert elements(body, "a")[0].get("href") == "https://www.hast.org.cn/"
+    assert elements(body, "figure")[0].get("class") == "image"
+    assert elements(body, "img")[0].get("src") == "https://example.org/museum.jpg"
+    assert elements(body, "img")[0].get("alt") == "黄河地质博物馆"
+    assert elements(body, "figcaption")[0].text == "黄河地质博物馆"
+    assert [td.text for td in elements(body, "td")] == ["郑州"]
+    assert elements(body, "li")[0].text == "科普大篷车进校园"
+
+
+def test_body_is_cleaned_again_when_an_article_is_edited():
+    article = make.article(None, body="<p>正文</p>")
+
+    article.body = "<p>正文</p><script>alert(1)</script>"
+    article.save()
+
+    article.refresh_from_db()
+    assert article.body == "<p>正文</p>"
+
+
+def test_person_bio_is_cleaned_on_save():
+    person = make.person(bio='<p onclick="alert(1)">研究员</p><script>alert(2)</script>')
+
+    person.refresh_from_db()
+    assert person.bio == "<p>研究员</p>"
+
+
+def test_event_description_is_cleaned_on_save():
+    event = make.event(description='<p>复赛</p><iframe src="https://evil.example/"></iframe>')
+
+    event.refresh_from_db()
+    assert event.description == "<p>复赛</p>"

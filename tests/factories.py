@@ -1,0 +1,250 @@
+"""Test data for the whole suite: plain functions that create saved objects with sensible defaults.
+
+Every argument is optional unless the object makes no sense without it, so a test names only
+what it is about:
+
+    issue = make.issue(year=2026, number=2)
+    article = make.article(issue, title="学史明志守初心", section=make.section("科协动态"))
+
+Defaults describe content a reader may already see (a published issue, a published article
+published yesterday, a published event next week); tests about drafts say so explicitly.
+"""
+
+import importlib
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, PublicationStatus, Section, Topic
+from events.models import Event
+from people.models import Person
+
+PASSWORD = "s3cret-for-tests-only"
+
+PUBLISHED = PublicationStatus.PUBLISHED
+DRAFT = PublicationStatus.DRAFT
+WITHDRAWN = PublicationStatus.WITHDRAWN
+
+EDITOR = "编辑"
+REVIEWER = "审核"
+CHIEF_EDITOR = "主编"
+
+_sequence = itertools.count(1)
+
+
+def _next():
+    return next(_sequence)
+
+
+def yesterday():
+    return timezone.now() - timedelta(days=1)
+
+
+# Issues, sections, topics, articles -------------------------------------------------------------
+
+
+def issue(*, year=2026, number=None, running_number=None, status=Issue.Status.PUBLISHED, page_count=48, **fields):
+    """An issue; published (with today's release date) unless ``status`` says otherwise."""
+    n = _next()
+    return Issue.objects.create(
+        year=year,
+        number=number if number is not None else 100 + n,
+        running_number=running_number if running_number is not None else 1000 + n,
+        status=status,
+        page_count=page_count,
+        **fields,
+    )
+
+
+def draft_issue(**fields):
+    return issue(status=Issue.Status.DRAFT, **fields)
+
+
+def section(name="科协动态", *, parent=None, order=None, **fields):
+    """The section called ``name``, created if it does not exist yet.
+
+    The migration seeds the five main sections, but transactional tests flush them, so sections
+    are looked up by name rather than assumed. ``parent`` and ``order``, when given, are applied
+    to an existing section too.
+    """
+    defaults = {"order": order if order is not None else 100, "parent": parent, **fields}
+    obj, created = Section.objects.get_or_create(name=name, defaults=defaults)
+    if not created and (parent is not None or order is not None):
+        if parent is not None:
+            obj.parent = parent
+        if order is not None:
+            obj.order = order
+        obj.save()
+    return obj
+
+
+def default_section():
+    return section()
+
+
+def topic(name=None, **fields):
+    return Topic.objects.create(name=name or f"专题{_next()}", **fields)
+
+
+def article(issue, *, title=None, section=None, status=PUBLISHED, published_at=None, topics=(), **fields):
+    """An article in ``issue`` (``None`` for web-only news), published yesterday by default."""
+    if published_at is None and status == PUBLISHED:
+        published_at = yesterday()
+    obj = Article.objects.create(
+        issue=issue,
+        section=section or default_section(),
+        title=title or f"稿件{_next()}",
+        status=status,
+        published_at=published_at,
+        **fields,
+    )
+    if topics:
+        obj.topics.set(topics)
+    return obj
+
+
+def news(**fields):
+    """A web-only news item (no issue)."""
+    return article(None, **fields)
+
+
+def tiny_png(name="photo.png", colour=(200, 30, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), colour).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def photo(article, *, caption="", position=0):
+    return ArticlePhoto.objects.create(article=article, image=tiny_png(), caption=caption, position=position)
+
+
+# People and events ------------------------------------------------------------------------------
+
+
+def person(name=None, **fields):
+    return Person.objects.create(name=name or f"人物{_next()}", **fields)
+
+
+def link(article, person, *, role=ArticlePerson.Role.AUTHOR, printed_title="", position=0):
+    """Put ``person`` in ``article`` with a role (作者, 报道对象, 提及)."""
+    return ArticlePerson.objects.create(
+        article=article, person=person, role=role, printed_title=printed_title, position=position
+    )
+
+
+def event(*, title=None, start_date=None, status=PUBLISHED, articles=(), people=(), **fields):
+    """An event, published and starting a week from today unless told otherwise."""
+    obj = Event.objects.create(
+        title=title or f"活动{_next()}",
+        start_date=start_date or timezone.localdate() + timedelta(days=7),
+        status=status,
+        **fields,
+    )
+    if articles:
+        obj.articles.set(articles)
+    if people:
+        obj.people.set(people)
+    return obj
+
+
+# Users ------------------------------------------------------------------------------------------
+
+
+def group(name):
+    """The role group ``name``; recreated with the migration's grants if a flush removed it."""
+    obj, created = Group.objects.get_or_create(name=name)
+    if created:
+        roles = importlib.import_module("bulletin.migrations.0002_sections_and_roles").ROLES
+        for (app_label, model), action in roles[name]:
+            obj.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
+    return obj
+
+
+def user(username=None, *, groups=(), is_staff=False, is_superuser=False):
+    """A user whose password is ``PASSWORD``, member of the named groups."""
+    obj = get_user_model().objects.create_user(
+        username=username or f"user{_next()}",
+        password=PASSWORD,
+        is_staff=is_staff or is_superuser,
+        is_superuser=is_superuser,
+    )
+    for name in groups:
+        obj.groups.add(group(name))
+    return obj
+
+
+def staff(role=EDITOR, username=None):
+    """A staff user in one of the role groups (编辑, 审核, 主编)."""
+    return user(username, groups=[role], is_staff=True)
+
+
+# What the admin forms post ----------------------------------------------------------------------
+
+
+def _management_form(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def issue_form(**fields):
+    """The admin's 'add issue' form for 2026年第2期（总第122期）, with an empty articles inline."""
+    data = {
+        "year": "2026",
+        "number": "2",
+        "running_number": "122",
+        "theme": "",
+        "status": "draft",
+        "released_on": "",
+        "cover_caption": "",
+        "page_count": "48",
+        **_management_form("articles"),
+        "_save": "保存",
+    }
+    data.update(fields)
+    return data
+
+
+def article_form(*, section, people=(), **fields):
+    """The admin's 'add article' form: a draft in ``section``, with ``people`` as (person, role) rows."""
+    data = {
+        "issue": "",
+        "section": str(section.pk),
+        "kicker": "",
+        "title": "学史明志守初心 缅怀先烈学先进",
+        "subtitle": "",
+        "slug": "",
+        "byline": "",
+        "contributor": "",
+        "summary": "",
+        "body": "<p>正文</p>",
+        "first_page": "",
+        "last_page": "",
+        "position": "0",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        **_management_form("person_links", total=len(people)),
+        **_management_form("photos"),
+        "_save": "保存",
+    }
+    for i, (person, role) in enumerate(people):
+        data.update(
+            {
+                f"person_links-{i}-person": str(person.pk),
+                f"person_links-{i}-role": role,
+                f"person_links-{i}-printed_title": "",
+                f"person_links-{i}-position": str(i),
+            }
+        )
+    data.update(fields)
+    return data
