@@ -3,17 +3,12 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, PublicationStatus, Section, Topic
+from bulletin.forms import ArticleForm
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
 
 admin.site.site_header = f"{settings.PERIODICAL_NAME} 编辑部"
 admin.site.site_title = f"{settings.PERIODICAL_NAME} 编辑部"
 admin.site.index_title = "稿件与期刊管理"
-
-# Until the review workflow exists, an editor may only keep a piece in draft or publish it.
-EDITABLE_STATUSES = [
-    (PublicationStatus.DRAFT.value, PublicationStatus.DRAFT.label),
-    (PublicationStatus.PUBLISHED.value, PublicationStatus.PUBLISHED.label),
-]
 
 
 def image_preview(image, height=120):
@@ -31,6 +26,7 @@ def stamp_editors(article, user):
 
 class IssueArticleInline(admin.TabularInline):
     model = Article
+    form = ArticleForm
     template = "admin/bulletin/issue/articles_inline.html"
     fields = ["section", "position", "title", "first_page", "last_page", "status"]
     extra = 0
@@ -40,11 +36,6 @@ class IssueArticleInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("section", "section__parent").in_toc_order()
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status":
-            kwargs["choices"] = EDITABLE_STATUSES
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 @admin.register(Issue)
@@ -77,10 +68,12 @@ class IssueAdmin(admin.ModelAdmin):
         if issue.pk is None:
             return "保存后显示"
         report = issue.flatplan_report()
-        if report.ok:
+        if issue.page_count and report.ok:
             return "页码连续，与目录顺序一致。"
         parts = []
-        if report.uncovered_pages:
+        if not issue.page_count:
+            parts.append(format_html("<p>{}</p>", "未填写页数，无法检查缺页。"))
+        elif report.uncovered_pages:
             pages = "、".join(str(p) for p in report.uncovered_pages)
             parts.append(format_html("<p>没有稿件的页：第 {} 页</p>", pages))
         if report.out_of_order:
@@ -88,6 +81,8 @@ class IssueAdmin(admin.ModelAdmin):
                 "", "<li>《{}》（{}，第 {} 页）</li>", ((a.title, a.section, a.page_range) for a in report.out_of_order)
             )
             parts.append(format_html("<p>页码比目录中排在前面的稿件还靠前：</p><ul>{}</ul>", items))
+        else:
+            parts.append(format_html("<p>{}</p>", "页码顺序与目录一致。"))
         return format_html_join("", "{}", ((p,) for p in parts))
 
     def save_formset(self, request, form, formset, change):
@@ -134,6 +129,7 @@ class ArticlePhotoInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleForm
     list_display = ["title", "issue", "section", "page_range_display", "status", "published_at", "updated_by"]
     list_filter = ["status", "section", "issue__year", "issue"]
     list_select_related = ["issue", "section", "updated_by"]
@@ -154,11 +150,6 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="页码", ordering="first_page")
     def page_range_display(self, article):
         return article.page_range or "—"
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status":
-            kwargs["choices"] = EDITABLE_STATUSES
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         stamp_editors(obj, request.user)

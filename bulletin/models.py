@@ -189,7 +189,7 @@ class Section(DerivedFieldsModel):
     @property
     def pinyin_name(self):
         """The romanised name printed on a column opener, e.g. “Kehaiguanlan”."""
-        return self.slug.replace("-", "").capitalize()
+        return pinyin_slug(self.name, separator="").capitalize()
 
     def clean(self):
         if self.parent_id is None:

@@ -1,19 +1,24 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, ListView
 
 from bulletin.models import Article
 from events.models import Event
 from people.models import Person
 
 
-class EventListView(TemplateView):
+class EventListView(ListView):
+    """Upcoming events in full, then past events a page at a time, newest first."""
+
     template_name = "events/event_list.html"
-    past_count = 30
+    context_object_name = "past"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Event.objects.public().past()
 
     def get_context_data(self, **kwargs):
-        events = Event.objects.public()
-        return super().get_context_data(upcoming=events.upcoming(), past=events.past()[: self.past_count], **kwargs)
+        return super().get_context_data(upcoming=Event.objects.public().upcoming(), **kwargs)
 
 
 class EventDetailView(DetailView):

@@ -264,3 +264,45 @@ def test_editor_cannot_create_an_issue_by_posting_to_the_admin(staff_client):
 
     assert response.status_code == 403
     assert not Issue.objects.exists()
+
+
+def test_saving_a_correction_to_a_withdrawn_article_keeps_it_withdrawn(client, chief_editor, admin_errors):
+    article = make.article(None, title="撤下的旧闻", status=Article.Status.WITHDRAWN)
+    client.force_login(chief_editor)
+    data = make.article_form(section=article.section, title="撤下的旧闻（更正）", status="withdrawn")
+
+    response = client.post(reverse("admin:bulletin_article_change", args=[article.pk]), data)
+
+    assert admin_errors(response) == []
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("撤下的旧闻（更正）", Article.Status.WITHDRAWN)
+
+
+def test_a_draft_cannot_be_withdrawn_from_the_status_menu(staff_client, admin_errors):
+    article = make.article(None, status=Article.Status.DRAFT)
+    data = make.article_form(section=article.section, status="withdrawn")
+
+    response = staff_client.post(reverse("admin:bulletin_article_change", args=[article.pk]), data)
+
+    assert any("withdrawn" in error and "不在可用的选项中" in error for error in admin_errors(response))
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_issue_without_a_page_count_does_not_claim_its_pages_check_out(chief_client):
+    issue = make.issue(page_count=None)
+    make.article(issue, first_page=1, last_page=2)
+
+    content = chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk])).content.decode()
+
+    assert "未填写页数，无法检查缺页。" in content
+    assert "页码连续" not in content
+
+
+def test_refused_admin_page_explains_in_chinese(staff_client):
+    response = staff_client.get(reverse("admin:auth_user_changelist"))
+
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert "没有权限" in content
+    assert "Forbidden" not in content

@@ -67,3 +67,9 @@ def test_section_cannot_be_its_own_parent():
         section.full_clean()
 
     assert error.value.message_dict["parent"] == ["栏目不能以自己为上级栏目。"]
+
+
+def test_section_pinyin_name_follows_its_name_not_a_hand_typed_slug():
+    section = Section.objects.create(name="热点科普", slug="kepu")
+
+    assert section.pinyin_name == "Rediankepu"

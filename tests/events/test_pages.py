@@ -86,3 +86,15 @@ def test_event_page_lists_the_people_involved(client, read_page):
 
     assert people.in_order("张双虎", "党组成员、副主席")
     assert person.get_absolute_url() in people.links()
+
+
+def test_older_past_events_are_reached_through_the_next_page(client, read_page):
+    for days_ago in range(1, 33):
+        make.event(title=f"往期活动{days_ago:02d}", start_date=days_from_today(-days_ago))
+
+    first = read_page(client.get(reverse("events:event-list"))).region("往期活动")
+    second = read_page(client.get(reverse("events:event-list"), {"page": 2})).region("往期活动")
+
+    assert len(event_titles(first)) == 30
+    assert event_titles(second) == ["往期活动31", "往期活动32"]
+    assert first.contains("下一页")
