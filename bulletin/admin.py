@@ -37,6 +37,13 @@ class IssueArticleInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("section", "section__parent").in_toc_order()
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "section":
+            # A bare select keeps each row on one line; sections are managed on their own page.
+            field.widget = field.widget.widget
+        return field
+
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
