@@ -103,11 +103,11 @@ class IssueAdmin(admin.ModelAdmin):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "order", "slug"]
-    list_editable = ["order"]
+    list_display = ["name", "parent", "order", "show_heading", "slug"]
+    list_editable = ["order", "show_heading"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug"]
-    fields = ["name", "parent", "order", "slug", "description"]
+    fields = ["name", "parent", "order", "show_heading", "slug", "description"]
 
 
 @admin.register(Topic)

@@ -170,6 +170,11 @@ class Section(DerivedFieldsModel):
         help_text="子栏目（如“学教短波”）在目录中排在上级栏目之下",
     )
     order = models.PositiveSmallIntegerField("排序", default=100, help_text="数字小的排在目录前面")
+    show_heading = models.BooleanField(
+        "在目录中显示栏目名",
+        default=True,
+        help_text="卷首语、人物通讯、署名评论等不印栏目名的稿件，可放在不显示栏目名的栏目中，按排序夹在其他栏目之间",
+    )
     description = models.TextField("栏目介绍", blank=True)
 
     class Meta:

@@ -135,6 +135,18 @@ def test_issue_page_shows_a_sub_column_under_its_parent_column(client, read_page
     assert page.in_order("学党史 强科技", "要情快报", "学史明志守初心")
 
 
+def test_issue_page_prints_an_unlabelled_column_in_place_without_its_name(client, read_page, published_issue):
+    make.article(published_issue, title="省科协召开全委会议", section=make.section("科协动态", order=30))
+    profile = make.section("人物通讯", order=20, show_heading=False)
+    make.article(published_issue, title="泥土里长出来的科技书记", section=profile)
+    make.article(published_issue, title="学史明志守初心", section=make.section("要情快报", order=10))
+
+    page = read_page(client.get(published_issue.get_absolute_url()))
+
+    assert page.in_order("要情快报", "学史明志守初心", "泥土里长出来的科技书记", "科协动态", "省科协召开全委会议")
+    assert not page.contains("人物通讯")
+
+
 def test_issue_page_shows_subtitles_bylines_and_page_ranges(client, read_page, contents):
     page = read_page(client.get(contents.get_absolute_url()))
 
