@@ -29,6 +29,7 @@ class IssueArticleInline(admin.TabularInline):
     form = ArticleForm
     template = "admin/bulletin/issue/articles_inline.html"
     fields = ["section", "position", "title", "first_page", "last_page", "status"]
+    readonly_fields = ["status"]
     extra = 0
     show_change_link = True
     verbose_name = "本期稿件"
@@ -51,10 +52,10 @@ class IssueAdmin(admin.ModelAdmin):
     list_filter = ["status", "year"]
     search_fields = ["theme", "cover_caption", "=year", "=running_number"]
     ordering = ["-year", "-number"]
-    readonly_fields = ["cover_preview", "flatplan"]
+    readonly_fields = ["status", "published_at", "cover_preview", "flatplan"]
     inlines = [IssueArticleInline]
     fieldsets = [
-        (None, {"fields": [("year", "number", "running_number"), "theme", "status", "released_on"]}),
+        (None, {"fields": [("year", "number", "running_number"), "theme", "released_on", "status", "published_at"]}),
         ("封面", {"fields": ["cover_image", "cover_preview", "cover_caption"]}),
         ("印刷版", {"fields": ["page_count", "print_pdf", "flatplan"]}),
     ]
@@ -143,14 +144,14 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "subtitle", "kicker", "byline", "contributor", "summary"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["issue", "topics"]
-    readonly_fields = ["created_by", "created_at", "updated_by", "updated_at"]
+    readonly_fields = ["status", "review_stage", "published_at", "created_by", "created_at", "updated_by", "updated_at"]
     inlines = [ArticlePersonInline, ArticlePhotoInline]
     fieldsets = [
         (None, {"fields": ["issue", "section", "kicker", "title", "subtitle", "slug"]}),
         ("署名与供稿", {"fields": ["byline", "contributor"]}),
         ("正文", {"fields": ["summary", "body", "topics"]}),
         ("印刷版", {"fields": [("first_page", "last_page"), "position"]}),
-        ("发布", {"fields": ["status", "published_at"]}),
+        ("发布", {"fields": ["status", "review_stage", "published_at"]}),
         ("记录", {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")], "classes": ["collapse"]}),
     ]
 

@@ -7,6 +7,10 @@ definition of what a reader may see.
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
@@ -52,9 +57,126 @@ class DerivedFieldsModel(models.Model):
         super().validate_constraints(exclude=exclude)
 
 
+class ReviewStage(models.Model):
+    """One step of “in review” (三审制: 初审, 复审, 终审), decided by members of one group."""
+
+    name = models.CharField("审核环节", max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField("顺序", unique=True, help_text="稿件按数字从小到大依次经过各环节")
+    group = models.ForeignKey(
+        Group, verbose_name="审核人所在组", on_delete=models.PROTECT, help_text="只有这个组的成员可以决定本环节"
+    )
+
+    class Meta:
+        verbose_name = "审核环节"
+        verbose_name_plural = "审核环节"
+        ordering = ["order"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkflowLog(models.Model):
+    """One decision on a piece of content: who moved it from which state to which, when and why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="内容类型")
+    object_id = models.PositiveBigIntegerField("内容编号")
+    subject = GenericForeignKey("content_type", "object_id")
+    action = models.CharField("操作", max_length=20)
+    from_status = models.CharField("原状态", max_length=16, choices=PublicationStatus)
+    to_status = models.CharField("新状态", max_length=16, choices=PublicationStatus)
+    stage = models.ForeignKey(
+        ReviewStage, verbose_name="审核环节", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+    comment = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="workflowlog_subject")]
+
+    def __str__(self):
+        return f"{self.get_action_display()}（{self.actor}，{timezone.localtime(self.at):%Y-%m-%d %H:%M}）"
+
+    def get_action_display(self):
+        from bulletin.workflow import ACTION_LABELS
+
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+class Reviewable(DerivedFieldsModel):
+    """Content that goes draft → in review (stage by stage) → approved → published.
+
+    The state changes only through ``bulletin.workflow``; forms show it read-only.
+    """
+
+    status = models.CharField(
+        "状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT, editable=False
+    )
+    review_stage = models.ForeignKey(
+        ReviewStage,
+        verbose_name="当前审核环节",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    stage_entered_at = models.DateTimeField("进入当前环节的时间", null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        "发布时间", null=True, blank=True, editable=False, help_text="到了这个时刻，读者即可在网站上看到"
+    )
+    version = models.PositiveIntegerField("版本号", default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="最后编辑人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    workflow_log = GenericRelation(WorkflowLog)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_time",
+                violation_error_message="已发布的内容必须有发布时间。",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_review", review_stage__isnull=False)
+                | (~Q(status="in_review") & Q(review_stage__isnull=True)),
+                name="%(app_label)s_%(class)s_stage_only_in_review",
+            ),
+        ]
+
+    def derive_fields(self):
+        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+
 class IssueQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status=Issue.Status.PUBLISHED)
+        """Released issues whose release time has come."""
+        return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
 class Issue(DerivedFieldsModel):
@@ -75,8 +197,13 @@ class Issue(DerivedFieldsModel):
     page_count = models.PositiveSmallIntegerField(
         "页数", null=True, blank=True, validators=[MinValueValidator(1)], help_text="印刷版总页数，用于校对页码"
     )
-    released_on = models.DateField("出版日期", null=True, blank=True, help_text="出版时未填写则取当天")
-    status = models.CharField("状态", max_length=16, choices=Status, default=Status.DRAFT)
+    released_on = models.DateField(
+        "出版日期", null=True, blank=True, help_text="印刷版的出版日期；发布时未填写则取当天"
+    )
+    status = models.CharField("状态", max_length=16, choices=Status, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField(
+        "上线时间", null=True, blank=True, editable=False, help_text="到了这个时刻，本期及其稿件在网站上可见"
+    )
     print_pdf = models.FileField(
         "印刷版 PDF",
         upload_to="issues/pdf/%Y/",
@@ -95,11 +222,12 @@ class Issue(DerivedFieldsModel):
         constraints = [
             models.UniqueConstraint(fields=["year", "number"], name="issue_unique_year_number"),
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(released_on__isnull=False),
+                condition=~Q(status="published") | Q(released_on__isnull=False, published_at__isnull=False),
                 name="issue_published_has_date",
-                violation_error_message="已出版的期刊必须有出版日期。",
+                violation_error_message="已出版的期刊必须有出版日期和上线时间。",
             ),
         ]
+        permissions = [("release_issue", "可发布和撤回期刊")]
 
     def __str__(self):
         return f"{self.year}年第{self.number}期（总第{self.running_number}期）"
@@ -108,8 +236,9 @@ class Issue(DerivedFieldsModel):
         return reverse("bulletin:issue-detail", kwargs={"year": self.year, "number": self.number})
 
     def derive_fields(self):
-        if self.status == self.Status.PUBLISHED and self.released_on is None:
-            self.released_on = timezone.localdate()
+        if self.status == self.Status.PUBLISHED:
+            self.published_at = self.published_at or timezone.now()
+            self.released_on = self.released_on or timezone.localdate(self.published_at)
 
     @property
     def short_name(self):
@@ -228,11 +357,16 @@ class Topic(DerivedFieldsModel):
 class ArticleQuerySet(models.QuerySet):
     def public(self):
         """Published, due, and either web-only or in a published issue: what readers may see."""
+        now = timezone.now()
         return self.filter(
-            Q(issue__isnull=True) | Q(issue__status=Issue.Status.PUBLISHED),
+            Q(issue__isnull=True) | Q(issue__status=Issue.Status.PUBLISHED, issue__published_at__lte=now),
             status=PublicationStatus.PUBLISHED,
-            published_at__lte=timezone.now(),
+            published_at__lte=now,
         )
+
+    def originals(self):
+        """Articles themselves, without the pending revisions of published ones."""
+        return self.filter(live_article__isnull=True)
 
     def web_only(self):
         return self.filter(issue__isnull=True)
@@ -265,7 +399,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(DerivedFieldsModel):
+class Article(Reviewable):
     Status = PublicationStatus
 
     issue = models.ForeignKey(
@@ -291,61 +425,50 @@ class Article(DerivedFieldsModel):
     first_page = models.PositiveSmallIntegerField("首页码", null=True, blank=True, validators=[MinValueValidator(1)])
     last_page = models.PositiveSmallIntegerField("末页码", null=True, blank=True, validators=[MinValueValidator(1)])
     position = models.PositiveSmallIntegerField("栏目内顺序", default=0, help_text="同一栏目中数字小的排在前面")
-    status = models.CharField("状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT)
-    published_at = models.DateTimeField(
-        "发布时间", null=True, blank=True, help_text="发布后，读者即可在网站上看到本文；留空则取发布时刻"
-    )
     topics = models.ManyToManyField(Topic, verbose_name="专题", blank=True, related_name="articles")
     people = models.ManyToManyField(
         "people.Person", verbose_name="人物", through="ArticlePerson", blank=True, related_name="articles"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
+    live_article = models.OneToOneField(
+        "self",
+        verbose_name="对应的已发布稿件",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+        on_delete=models.CASCADE,
+        related_name="pending_revision",
         editable=False,
+        help_text="已发布稿件的修改稿：审核通过并发布后替换线上版本",
     )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后编辑人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    history = HistoricalRecords(verbose_name="修改记录")
 
     objects = ArticleQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         verbose_name = "稿件"
         verbose_name_plural = "稿件"
         ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("submit_article", "可提交稿件审核"),
+            ("review_article", "可审核稿件"),
+            ("publish_article", "可发布稿件"),
+            ("withdraw_article", "可撤下已发布的稿件"),
+        ]
         constraints = [
+            *Reviewable.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(first_page__isnull=True) | Q(last_page__isnull=True) | Q(last_page__gte=F("first_page")),
                 name="article_last_page_not_before_first",
                 violation_error_message="末页码不能小于首页码。",
             ),
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="article_published_has_time",
-                violation_error_message="已发布的稿件必须有发布时间。",
-            ),
             models.UniqueConstraint(
                 fields=["issue", "slug"],
-                condition=Q(issue__isnull=False),
+                condition=Q(issue__isnull=False, live_article__isnull=True),
                 name="article_slug_unique_in_issue",
                 violation_error_message="本期已有相同网址名的稿件，请换一个网址名。",
             ),
             models.UniqueConstraint(
                 fields=["slug"],
-                condition=Q(issue__isnull=True),
+                condition=Q(issue__isnull=True, live_article__isnull=True),
                 name="article_slug_unique_on_web",
                 violation_error_message="网站新闻中已有相同网址名的稿件，请换一个网址名。",
             ),
@@ -367,9 +490,8 @@ class Article(DerivedFieldsModel):
         )
 
     def derive_fields(self):
-        fill_slug(self, pinyin_slug(self.title), Article.objects.filter(issue_id=self.issue_id))
-        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        super().derive_fields()
+        fill_slug(self, pinyin_slug(self.title), Article.objects.originals().filter(issue_id=self.issue_id))
 
     @property
     def page_range(self):
@@ -447,6 +569,58 @@ class ArticlePhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """Lets an outside expert without an account read one revision of an unpublished article."""
+
+    SALT = "bulletin.share-link"
+
+    article = models.ForeignKey(Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="share_links")
+    revision = models.ForeignKey(
+        "bulletin.HistoricalArticle", verbose_name="分享的版本", on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间")
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "分享链接"
+        verbose_name_plural = "分享链接"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"《{self.article}》的分享链接"
+
+    def get_absolute_url(self):
+        return reverse("bulletin:shared-preview", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(self.pk, salt=self.SALT)
+
+    @classmethod
+    def from_token(cls, token):
+        """The active link ``token`` stands for, or None if it is forged, expired or revoked."""
+        try:
+            pk = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        return cls.objects.active().select_related("revision").filter(pk=pk).first()
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 @dataclass

@@ -26,6 +26,12 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 PERIODICAL_NAME = env("PERIODICAL_NAME", default="科协通讯")
+# The site's own address, for links in notification emails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A review waiting longer than this stands out in the review queue.
+REVIEW_OVERDUE_DAYS = env.int("REVIEW_OVERDUE_DAYS", default=3)
+# How long a share link for an outside expert stays valid.
+SHARE_LINK_DAYS = env.int("SHARE_LINK_DAYS", default=7)
 PUBLISHER_NAME = env("PUBLISHER_NAME", default="省科学技术协会")
 
 INSTALLED_APPS = [
@@ -38,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_ckeditor_5",
+    "simple_history",
     "bulletin",
     "people",
     "events",
@@ -53,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -10,8 +10,9 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "place", "organiser"]
     date_hierarchy = "start_date"
     autocomplete_fields = ["articles", "people"]
+    readonly_fields = ["status", "review_stage", "published_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "status"]}),
+        (None, {"fields": ["title", "slug", "status", "review_stage", "published_at"]}),
         ("时间与地点", {"fields": [("start_date", "start_time"), ("end_date", "end_time"), "place", "organiser"]}),
         ("内容", {"fields": ["description", "articles", "people"]}),
     ]

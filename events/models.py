@@ -5,14 +5,14 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin.models import DerivedFieldsModel, PublicationStatus
+from bulletin.models import PublicationStatus, Reviewable
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
 
 
 class EventQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(status=PublicationStatus.PUBLISHED)
+        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=timezone.now())
 
     def upcoming(self, today=None):
         """Events not yet over, soonest first (an event running today is still upcoming)."""
@@ -32,7 +32,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(DerivedFieldsModel):
+class Event(Reviewable):
     Status = PublicationStatus
 
     title = models.CharField("活动名称", max_length=200)
@@ -46,17 +46,21 @@ class Event(DerivedFieldsModel):
     description = RichTextField("活动介绍", blank=True)
     articles = models.ManyToManyField("bulletin.Article", verbose_name="相关稿件", blank=True, related_name="events")
     people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
-    status = models.CharField("状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = EventQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Reviewable.Meta):
         verbose_name = "活动"
         verbose_name_plural = "活动"
         ordering = ["-start_date", "-pk"]
+        permissions = [
+            ("submit_event", "可提交活动审核"),
+            ("review_event", "可审核活动"),
+            ("publish_event", "可发布活动"),
+            ("withdraw_event", "可撤下已发布的活动"),
+        ]
         constraints = [
+            *Reviewable.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="event_ends_after_start",
@@ -70,6 +74,7 @@ class Event(DerivedFieldsModel):
         return reverse("events:event-detail", kwargs={"slug": self.slug})
 
     def derive_fields(self):
+        super().derive_fields()
         fill_slug(self, pinyin_slug(self.title), Event.objects)
 
     @property

@@ -1,0 +1,399 @@
+"""The editorial workflow: every change of state of an article, an event or an issue.
+
+Each transition is a plain function that checks the actor's permission and the current state,
+changes the state, writes a ``WorkflowLog`` row and queues its notification, in one
+transaction. ``ALLOWED`` is the single table of what may happen in which state; the admin asks
+``available_actions()`` which buttons to show, and the functions check again on the server.
+
+Articles and events share the mechanism (both are ``Reviewable``); a published article is
+edited through a pending revision (``start_revision``) so readers keep the reviewed text.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from bulletin import notify
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ReviewStage, WorkflowLog
+from bulletin.models import PublicationStatus as S
+
+
+class TransitionRefused(Exception):
+    """A transition that may not happen; the message says why, in Chinese, for the user."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: frozenset
+    permission: str  # the verb of the model permission, e.g. "review" → bulletin.review_article
+
+
+ALLOWED = {
+    "submit": Rule(frozenset({S.DRAFT}), "submit"),
+    "approve": Rule(frozenset({S.IN_REVIEW}), "review"),
+    "send_back": Rule(frozenset({S.IN_REVIEW, S.APPROVED}), "review"),
+    "publish": Rule(frozenset({S.APPROVED}), "publish"),
+    "withdraw": Rule(frozenset({S.PUBLISHED}), "withdraw"),
+    "reopen": Rule(frozenset({S.WITHDRAWN}), "submit"),
+}
+
+ACTION_LABELS = {
+    "submit": "提交审核",
+    "approve": "审核通过",
+    "send_back": "退回修改",
+    "publish": "发布",
+    "withdraw": "撤稿",
+    "reopen": "重新编辑",
+    "revise": "修改已发布稿件",
+    "restore": "恢复旧版本",
+    "release": "发布本期",
+    "unpublish": "撤回本期",
+}
+
+# Comments these transitions cannot do without: the author must learn why.
+COMMENT_REQUIRED = {"send_back": "退回修改时请写明原因，作者会看到这条意见。", "withdraw": "撤稿时请写明原因。"}
+
+
+# Questions the admin asks ----------------------------------------------------------------------
+
+
+def refusal(action, obj, user):
+    """Why ``user`` may not take ``action`` on ``obj`` now, or None if they may."""
+    rule = ALLOWED[action]
+    if obj.status not in rule.sources:
+        return f"“{obj.get_status_display()}”状态下不能{ACTION_LABELS[action]}。"
+    if not user.has_perm(_permission(obj, rule.permission)):
+        return f"您没有“{ACTION_LABELS[action]}”的权限。"
+    if action == "approve":
+        return _review_refusal(obj, user)
+    if action == "send_back" and obj.status == S.IN_REVIEW and not _may_decide(obj.review_stage, user):
+        return f"“{obj.review_stage}”环节由“{obj.review_stage.group}”组的成员决定。"
+    if action == "submit" and not ReviewStage.objects.exists():
+        return "还没有设置审核环节，请联系管理员。"
+    return None
+
+
+def available_actions(obj, user):
+    """The transitions ``user`` may take on ``obj`` now, in the order buttons are shown."""
+    return [action for action in ALLOWED if refusal(action, obj, user) is None]
+
+
+def deciders_this_round(obj):
+    """Who has already decided a stage since the article was last submitted."""
+    log = list(_log_of(obj).order_by("-at", "-pk"))
+    deciders = set()
+    for entry in log:
+        if entry.action == "submit":
+            break
+        if entry.action == "approve":
+            deciders.add(entry.actor_id)
+    return deciders
+
+
+# Transitions -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(obj, *, by, comment=""):
+    obj = _lock_and_check("submit", obj, by, comment)
+    first = ReviewStage.objects.order_by("order").first()
+    _move(obj, "submit", to=S.IN_REVIEW, stage=first, by=by, comment=comment)
+    transaction.on_commit(lambda: notify.awaiting_review(obj))
+    return obj
+
+
+@transaction.atomic
+def approve(obj, *, by, comment=""):
+    obj = _lock_and_check("approve", obj, by, comment)
+    decided = obj.review_stage
+    following = ReviewStage.objects.filter(order__gt=decided.order).order_by("order").first()
+    if following is None:
+        _move(obj, "approve", to=S.APPROVED, stage=None, by=by, comment=comment, decided=decided)
+        transaction.on_commit(lambda: notify.approved(obj))
+    else:
+        _move(obj, "approve", to=S.IN_REVIEW, stage=following, by=by, comment=comment, decided=decided)
+        transaction.on_commit(lambda: notify.awaiting_review(obj))
+    return obj
+
+
+@transaction.atomic
+def send_back(obj, *, by, comment):
+    obj = _lock_and_check("send_back", obj, by, comment)
+    _move(obj, "send_back", to=S.DRAFT, stage=None, by=by, comment=comment, decided=obj.review_stage)
+    transaction.on_commit(lambda: notify.sent_back(obj))
+    return obj
+
+
+@transaction.atomic
+def publish(obj, *, by, at=None, comment=""):
+    """Publish now or, with ``at`` in the future, from that moment on (no job needed)."""
+    obj = _lock_and_check("publish", obj, by, comment)
+    at = at or timezone.now()
+    if isinstance(obj, Article) and obj.live_article_id:
+        return _publish_revision(obj, by=by, comment=comment)
+    obj.published_at = at
+    _move(obj, "publish", to=S.PUBLISHED, stage=None, by=by, comment=comment)
+    transaction.on_commit(lambda: notify.published(obj))
+    return obj
+
+
+@transaction.atomic
+def withdraw(obj, *, by, comment):
+    obj = _lock_and_check("withdraw", obj, by, comment)
+    _move(obj, "withdraw", to=S.WITHDRAWN, stage=None, by=by, comment=comment)
+    return obj
+
+
+@transaction.atomic
+def reopen(obj, *, by, comment=""):
+    obj = _lock_and_check("reopen", obj, by, comment)
+    _move(obj, "reopen", to=S.DRAFT, stage=None, by=by, comment=comment)
+    return obj
+
+
+TRANSITIONS = {
+    "submit": submit,
+    "approve": approve,
+    "send_back": send_back,
+    "publish": publish,
+    "withdraw": withdraw,
+    "reopen": reopen,
+}
+
+
+# Editing published articles --------------------------------------------------------------------
+
+
+REVISED_FIELDS = [
+    "section_id",
+    "kicker",
+    "title",
+    "subtitle",
+    "summary",
+    "body",
+    "byline",
+    "contributor",
+    "first_page",
+    "last_page",
+    "position",
+]
+
+
+@transaction.atomic
+def start_revision(article, *, by, changes=None):
+    """The pending revision of a published article, created from it if there is none yet.
+
+    Readers keep seeing the published text; ``changes`` (field → value) go into the revision,
+    which then goes through review like any draft and replaces the live text when published.
+    """
+    live = Article.objects.select_for_update().get(pk=article.pk)
+    if live.status != S.PUBLISHED or live.live_article_id:
+        raise TransitionRefused("只有已发布的稿件才需要另建修改稿。")
+    if not by.has_perm("bulletin.change_article"):
+        raise TransitionRefused("您没有修改稿件的权限。")
+    revision = Article.objects.filter(live_article=live).first()
+    if revision is None:
+        revision = _copy_article(live, by=by)
+        _log(live, "revise", S.PUBLISHED, S.PUBLISHED, by=by, comment="另建修改稿，发布前读者仍看到原稿")
+    for name, value in (changes or {}).items():
+        setattr(revision, name, value)
+    revision.updated_by = by
+    revision.version += 1
+    revision.save()
+    return revision
+
+
+@transaction.atomic
+def restore(article, *, revision, by):
+    """Bring back the text of an earlier revision as a new draft; the workflow state stays.
+
+    A published article is restored into its pending revision, never onto the live text.
+    """
+    if not by.has_perm("bulletin.change_article"):
+        raise TransitionRefused("您没有修改稿件的权限。")
+    values = {name: getattr(revision, name) for name in REVISED_FIELDS}
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.status == S.PUBLISHED and not article.live_article_id:
+        target = start_revision(article, by=by, changes=values)
+    else:
+        if article.status not in (S.DRAFT, S.WITHDRAWN):
+            raise TransitionRefused("审核中的稿件不能恢复旧版本，请先退回修改。")
+        for name, value in values.items():
+            setattr(article, name, value)
+        article.updated_by = by
+        article.version += 1
+        article.save()
+        target = article
+    when = timezone.localtime(revision.history_date).strftime("%Y-%m-%d %H:%M")
+    _log(target, "restore", target.status, target.status, by=by, comment=f"恢复为 {when} 的版本")
+    return target
+
+
+# Issues ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def release_issue(issue, *, by, at=None, move_out_unapproved=False):
+    """Publish ``issue`` and all its approved articles together, or nothing at all.
+
+    Articles not yet approved block the release (the refusal lists them) unless
+    ``move_out_unapproved``, which takes them out of the issue so they can follow later.
+    """
+    if not by.has_perm("bulletin.release_issue"):
+        raise TransitionRefused("只有主编可以发布期刊。")
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status == Issue.Status.PUBLISHED:
+        raise TransitionRefused(f"{issue.short_name}已经发布。")
+    articles = list(
+        Article.objects.select_for_update()
+        .filter(issue=issue, live_article__isnull=True)
+        .exclude(status=S.WITHDRAWN)
+        .select_related("section")
+    )
+    blocking = [a for a in articles if a.status not in (S.APPROVED, S.PUBLISHED)]
+    if blocking and not move_out_unapproved:
+        names = "、".join(f"《{a.title}》（{a.get_status_display()}）" for a in blocking)
+        raise TransitionRefused(f"以下稿件尚未审核通过，本期不能发布：{names}")
+    for article in blocking:
+        article.issue = None
+        article.first_page = article.last_page = None
+        article.save(update_fields=["issue", "first_page", "last_page", "updated_at"])
+    at = at or timezone.now()
+    issue.status = Issue.Status.PUBLISHED
+    issue.published_at = at
+    issue.save()
+    _log(issue, "release", S.DRAFT, S.PUBLISHED, by=by)
+    for article in articles:
+        if article.status == S.APPROVED:
+            article.published_at = at
+            _move(article, "publish", to=S.PUBLISHED, stage=None, by=by, comment=f"随{issue.short_name}发布")
+            transaction.on_commit(lambda a=article: notify.published(a))
+    return issue
+
+
+@transaction.atomic
+def unpublish_issue(issue, *, by, comment=""):
+    """Take an issue off the site; its articles disappear with it and return when it is released."""
+    if not by.has_perm("bulletin.release_issue"):
+        raise TransitionRefused("只有主编可以撤回期刊。")
+    issue = Issue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != Issue.Status.PUBLISHED:
+        raise TransitionRefused(f"{issue.short_name}尚未发布。")
+    issue.status = Issue.Status.DRAFT
+    issue.published_at = None
+    issue.save()
+    _log(issue, "unpublish", S.PUBLISHED, S.DRAFT, by=by, comment=comment)
+    return issue
+
+
+# Internals -------------------------------------------------------------------------------------
+
+
+def _permission(obj, verb):
+    return f"{obj._meta.app_label}.{verb}_{obj._meta.model_name}"
+
+
+def _may_decide(stage, user):
+    return user.is_superuser or user.groups.filter(pk=stage.group_id).exists()
+
+
+def _review_refusal(obj, user):
+    stage = obj.review_stage
+    if not _may_decide(stage, user):
+        return f"“{stage}”环节由“{stage.group}”组的成员决定。"
+    if user.pk in (obj.created_by_id, obj.updated_by_id):
+        return "不能审核自己创建或最后编辑的稿件。"
+    if user.pk in deciders_this_round(obj):
+        return "同一稿件的各审核环节须由不同的人决定，您已审过本稿的前一环节。"
+    return None
+
+
+def _lock_and_check(action, obj, by, comment):
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    reason = refusal(action, locked, by)
+    if reason is None and action in COMMENT_REQUIRED and not comment.strip():
+        reason = COMMENT_REQUIRED[action]
+    if reason:
+        raise TransitionRefused(reason)
+    return locked
+
+
+def _move(obj, action, *, to, stage, by, comment, decided=None):
+    source = obj.status
+    obj.status = to
+    if stage != obj.review_stage or to != source:
+        obj.stage_entered_at = timezone.now() if stage else None
+    obj.review_stage = stage
+    # Decisions are not edits: the last editor stays who last changed the text.
+    obj.save(update_fields=["status", "review_stage", "stage_entered_at", "published_at"])
+    _log(obj, action, source, to, by=by, comment=comment, stage=decided or stage)
+
+
+def _log(obj, action, source, to, *, by, comment="", stage=None):
+    WorkflowLog.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=action,
+        from_status=source,
+        to_status=to,
+        stage=stage,
+        actor=by,
+        comment=comment,
+    )
+
+
+def _log_of(obj):
+    return WorkflowLog.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+def _copy_article(live, *, by):
+    revision = Article.objects.get(pk=live.pk)
+    revision.pk = None
+    revision.id = None
+    revision._state.adding = True
+    revision.live_article = live
+    revision.status = S.DRAFT
+    revision.review_stage = None
+    revision.stage_entered_at = None
+    revision.published_at = None
+    revision.created_by = by
+    revision.version = 1
+    revision.save()
+    _copy_relations(live, revision)
+    return revision
+
+
+def _copy_relations(source, target):
+    """Make ``target``'s people, photos and topics those of ``source``."""
+    target.person_links.all().delete()
+    ArticlePerson.objects.bulk_create(
+        ArticlePerson(
+            article=target, person_id=p.person_id, role=p.role, printed_title=p.printed_title, position=p.position
+        )
+        for p in source.person_links.all()
+    )
+    target.photos.all().delete()
+    ArticlePhoto.objects.bulk_create(
+        ArticlePhoto(article=target, image=p.image.name, caption=p.caption, position=p.position)
+        for p in source.photos.all()
+    )
+    target.topics.set(source.topics.all())
+
+
+def _publish_revision(revision, *, by, comment):
+    """Replace the live text by the approved revision, keep its review record, drop the copy."""
+    live = Article.objects.select_for_update().get(pk=revision.live_article_id)
+    for name in REVISED_FIELDS:
+        setattr(live, name, getattr(revision, name))
+    live.updated_by = revision.updated_by
+    live.version += 1
+    live.save()
+    _copy_relations(revision, live)
+    _log_of(revision).update(object_id=live.pk)
+    _log(live, "publish", S.APPROVED, S.PUBLISHED, by=by, comment=comment or "修改稿审核通过，替换线上版本")
+    revision.photos.all().delete()
+    revision.delete()
+    transaction.on_commit(lambda: notify.published(live))
+    return live
