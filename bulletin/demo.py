@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image, ImageDraw
 
+from bulletin import workflow
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, PublicationStatus, Section, Topic
 from bulletin.slugs import pinyin_slug
 from events.models import Event
@@ -33,6 +34,7 @@ PUBLISHED = PublicationStatus.PUBLISHED
 DEMO_USERS = [
     {"role": "编辑", "group": "编辑", "username": "editor", "password": "Bianji-2026!", "name": ("林", "晓雯")},
     {"role": "审核", "group": "审核", "username": "reviewer", "password": "Shenhe-2026!", "name": ("高", "俊峰")},
+    {"role": "审核", "group": "审核", "username": "reviewer2", "password": "Fushen-2026!", "name": ("许", "雅静")},
     {"role": "主编", "group": "主编", "username": "chief", "password": "Zhubian-2026!", "name": ("宋", "文博")},
     {"role": "超级管理员", "group": None, "username": "admin", "password": "Guanli-2026!", "name": ("赵", "启明")},
 ]
@@ -1272,14 +1274,14 @@ def load(*, today=None):
     Demo passwords are reset on every run. Returns ``[(role, username, password), …]``.
     """
     today = today or timezone.localdate()
-    editor = _load_users()
+    users = _load_users()
     sections = _load_sections()
     topics = {
         name: Topic.objects.update_or_create(name=name, defaults={"description": description})[0]
         for name, description in TOPICS.items()
     }
     people = _load_people()
-    context = {"sections": sections, "topics": topics, "people": people, "editor": editor}
+    context = {"sections": sections, "topics": topics, "people": people, "users": users}
     articles = {}
     for spec in ISSUES:
         issue = _load_issue(spec)
@@ -1311,7 +1313,7 @@ def _load_users():
         user.save(update_fields=["password"])
         user.groups.set([] if superuser else [Group.objects.get(name=spec["group"])])
         users[spec["username"]] = user
-    return users["editor"]
+    return users
 
 
 def _load_sections():
@@ -1343,8 +1345,15 @@ def _load_issue(spec):
         year=spec["year"],
         number=spec["number"],
         defaults={
-            field: spec[field]
-            for field in ("running_number", "status", "released_on", "page_count", "theme", "cover_caption")
+            **{
+                field: spec[field]
+                for field in ("running_number", "status", "released_on", "page_count", "theme", "cover_caption")
+            },
+            "published_at": (
+                timezone.make_aware(datetime.combine(spec["released_on"], time(9, 0)))
+                if spec["status"] == Issue.Status.PUBLISHED
+                else None
+            ),
         },
     )
     if spec["cover"] and not _stored(issue.cover_image):
@@ -1353,8 +1362,13 @@ def _load_issue(spec):
     return issue
 
 
-def _load_articles(specs, *, issue, sections, topics, people, editor):
-    """Write one issue's articles (or the web-only news); return them by their ``ref``."""
+def _load_articles(specs, *, issue, sections, topics, people, users):
+    """Write one issue's articles (or the web-only news); return them by their ``ref``.
+
+    Published and draft articles are written as they are; one waiting for review or approved
+    is created as a draft and taken there through the workflow, so its review record is real.
+    """
+    editor = users["editor"]
     refs, positions, slugs = {}, defaultdict(int), set()
     for spec in specs:
         # Articles are found again by their title's slug, so two titles must not read alike.
@@ -1365,6 +1379,7 @@ def _load_articles(specs, *, issue, sections, topics, people, editor):
         section = sections[spec["section"]]
         positions[section] += 1
         status = spec.get("status", PUBLISHED)
+        written_as_is = status in (PUBLISHED, PublicationStatus.DRAFT)
         first_page, last_page = spec.get("pages", (None, None))
         fields = {
             "section": section,
@@ -1378,13 +1393,17 @@ def _load_articles(specs, *, issue, sections, topics, people, editor):
             "first_page": first_page,
             "last_page": last_page,
             "position": positions[section],
-            "status": status,
-            "published_at": _published_at(spec, issue) if status == PUBLISHED else None,
             "updated_by": editor,
         }
-        article, _ = Article.objects.update_or_create(
-            issue=issue, slug=slug, defaults=fields, create_defaults={**fields, "created_by": editor}
+        state = {"status": status, "published_at": _published_at(spec, issue) if status == PUBLISHED else None}
+        article, created = Article.objects.update_or_create(
+            issue=issue,
+            slug=slug,
+            defaults=fields | (state if written_as_is else {}),
+            create_defaults=fields | {"created_by": editor} | (state if written_as_is else {}),
         )
+        if created and not written_as_is:
+            _review(article, until=status, users=users)
         kept = []
         for position, (key, role, printed_title) in enumerate(spec.get("people", ()), start=1):
             link, _ = ArticlePerson.objects.update_or_create(
@@ -1400,6 +1419,14 @@ def _load_articles(specs, *, issue, sections, topics, people, editor):
         if "ref" in spec:
             refs[spec["ref"]] = article
     return refs
+
+
+def _review(article, *, until, users):
+    workflow.submit(article, by=users["editor"])
+    if until == PublicationStatus.APPROVED:
+        workflow.approve(article, by=users["reviewer"], comment="事实核对无误，同意。")
+        workflow.approve(article, by=users["reviewer2"], comment="文字通顺，同意送终审。")
+        workflow.approve(article, by=users["chief"], comment="同意刊发。")
 
 
 def _published_at(spec, issue):
