@@ -14,7 +14,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -367,6 +367,29 @@ class ArticleQuerySet(models.QuerySet):
     def originals(self):
         """Articles themselves, without the pending revisions of published ones."""
         return self.filter(live_article__isnull=True)
+
+    def awaiting_decision_by(self, user):
+        """Articles in review that ``user`` may approve now, oldest in their stage first.
+
+        The same rules as ``workflow.refusal("approve", …)``, asked in one query for all articles:
+        the stage belongs to one of the user's groups (any stage for a superuser), the user neither
+        created nor last edited the article, and has not decided an earlier stage of this round.
+        """
+        articles = self.filter(status=PublicationStatus.IN_REVIEW).exclude(created_by=user).exclude(updated_by=user)
+        if not user.is_superuser:
+            articles = articles.filter(review_stage__group__in=user.groups.all())
+        log = WorkflowLog.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+        # A round starts with a submission; an approval counts if no submission came after it.
+        later_submission = log.filter(object_id=OuterRef("object_id"), action="submit").filter(
+            Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
+        )
+        approved_this_round = log.filter(object_id=OuterRef("pk"), action="approve", actor=user).exclude(
+            Exists(later_submission)
+        )
+        return articles.exclude(Exists(approved_this_round)).order_by("stage_entered_at", "pk")
+
+    def for_queue(self):
+        return self.select_related("review_stage", "section", "issue", "created_by", "live_article")
 
     def web_only(self):
         return self.filter(issue__isnull=True)

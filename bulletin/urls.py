@@ -13,4 +13,6 @@ urlpatterns = [
     path("news/<slug:slug>/", views.NewsDetailView.as_view(), name="news-detail"),
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section-detail"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
+    path("preview/articles/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview-article"),
+    path("preview/shared/<str:token>/", views.SharedPreviewView.as_view(), name="shared-preview"),
 ]
