@@ -1,10 +1,34 @@
+from itertools import pairwise
+
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Count
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
-from bulletin.forms import ArticleForm
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
+from bulletin import admin_views, workflow
+from bulletin.diff import text_of
+from bulletin.forms import ArticleForm, IssueArticleForm, IssueArticleFormSet
+from bulletin.models import (
+    Article,
+    ArticlePerson,
+    ArticlePhoto,
+    Issue,
+    PublicationStatus,
+    ReviewStage,
+    Section,
+    Topic,
+    WorkflowLog,
+)
+from bulletin.sanitize import RichTextField
+from bulletin.templatetags.names import full_name
 
 admin.site.site_header = f"{settings.PERIODICAL_NAME} 编辑部"
 admin.site.site_title = f"{settings.PERIODICAL_NAME} 编辑部"
@@ -17,26 +41,219 @@ def image_preview(image, height=120):
     return format_html('<img src="{}" alt="" style="max-height:{}px;max-width:100%">', image.url, height)
 
 
-def stamp_editors(article, user):
-    """Record who created and who last changed an article, whichever admin form saved it."""
-    if article.pk is None:
-        article.created_by = user
-    article.updated_by = user
+def stamp_editors(obj, user):
+    """Record who created and who last changed a piece of content, whichever admin form saved it."""
+    if obj.pk is None:
+        obj.created_by = user
+    obj.updated_by = user
+
+
+def reverse_or_none(name, **kwargs):
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return None
+
+
+def pending_revision(article):
+    """The revision being prepared for a published article, or None."""
+    if article.pk is None or article.live_article_id:
+        return None
+    try:
+        return article.pending_revision
+    except Article.pending_revision.RelatedObjectDoesNotExist:
+        return None
+
+
+def is_live_published(article):
+    """A published article itself (not a revision): what readers see, protected from edits."""
+    return article is not None and article.status == PublicationStatus.PUBLISHED and not article.live_article_id
+
+
+def is_frozen(article):
+    """Text that only changes through a revision (published) or a send-back (approved)."""
+    return is_live_published(article) or (article is not None and article.status == PublicationStatus.APPROVED)
+
+
+# Articles and events: the shared workflow page ---------------------------------------------------
+
+
+class WorkflowAdminMixin:
+    """The change page of reviewable content: workflow panel, decision timeline, locking.
+
+    Every button posts to a small view in ``bulletin.admin_views`` that asks ``bulletin.workflow``
+    to act; the page only shows what ``workflow.available_actions`` allows the current user.
+    """
+
+    change_form_template = "admin/workflow_change_form.html"
+    # Shown next to a conflict so that a second editor can merge by hand.
+    conflict_fields = ["title"]
+
+    def get_urls(self):
+        app_label, model_name = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                self.admin_site.admin_view(admin_views.transition),
+                {"model_admin": self},
+                name=f"{app_label}_{model_name}_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        stamp_editors(obj, request.user)
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status == PublicationStatus.APPROVED:
+            # Approved text is what the reviewers signed; changing it takes a send-back first.
+            fields += [name for name in flatten_fieldsets(self.get_fieldsets(request, obj)) if name not in fields]
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        # What readers have seen leaves the site by withdrawal, which is logged; only drafts and
+        # withdrawn pieces may be deleted.
+        if obj is not None and obj.status not in (PublicationStatus.DRAFT, PublicationStatus.WITHDRAWN):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context.update(self.workflow_context(request, obj, context["adminform"].form))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def workflow_context(self, request, obj, form):
+        log = list(obj.workflow_log.select_related("actor", "stage").order_by("-at", "-pk"))
+        published = obj.status == PublicationStatus.PUBLISHED
+        return {
+            "workflow_state": obj.get_status_display(),
+            "scheduled": published and obj.published_at > timezone.now(),
+            # Readers may still not see it: an article waits for its issue to be released too.
+            "public_now": published and type(obj).objects.public().filter(pk=obj.pk).exists(),
+            "workflow_stage": obj.review_stage,
+            "workflow_actions": self.workflow_actions(request, obj),
+            "workflow_hints": self.workflow_hints(request, obj),
+            "workflow_notices": self.workflow_notices(request, obj),
+            "workflow_links": self.workflow_links(request, obj),
+            "sent_back": self.latest_send_back(obj, log),
+            "timeline": [
+                {
+                    "label": entry.get_action_display(),
+                    "stage": entry.stage_name,
+                    "actor": full_name(entry.actor),
+                    "at": entry.at,
+                    "comment": entry.comment,
+                    "to_status": entry.get_to_status_display(),
+                    "action": entry.action,
+                }
+                for entry in log
+            ],
+            "conflict": self.conflict_context(form),
+        }
+
+    def workflow_actions(self, request, obj):
+        url_name = f"admin:{self.opts.app_label}_{self.opts.model_name}_transition"
+        return [
+            {
+                "name": action,
+                "label": workflow.ACTION_LABELS[action],
+                "url": reverse(url_name, args=[obj.pk, action]),
+                "comment_required": action in workflow.COMMENT_REQUIRED,
+                "comment_help": workflow.COMMENT_REQUIRED.get(action, "可选，会记入审稿记录"),
+                # A revision replaces text that is already public, so it goes live at once.
+                "schedule": action == "publish" and not getattr(obj, "live_article_id", None),
+            }
+            for action in workflow.available_actions(obj, request.user)
+        ]
+
+    def workflow_hints(self, request, obj):
+        """Why a decision the user could otherwise take is refused here (separation of duties)."""
+        hints = []
+        for action, rule in workflow.ALLOWED.items():
+            if obj.status not in rule.sources:
+                continue
+            permission = f"{obj._meta.app_label}.{rule.permission}_{obj._meta.model_name}"
+            if not request.user.has_perm(permission):
+                continue
+            reason = workflow.refusal(action, obj, request.user)
+            if reason:
+                hints.append(f"{workflow.ACTION_LABELS[action]}：{reason}")
+        return hints
+
+    def workflow_notices(self, request, obj):
+        return []
+
+    def workflow_links(self, request, obj):
+        return [
+            {
+                "label": "修改记录",
+                "url": reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_history", args=[obj.pk]),
+            }
+        ]
+
+    @staticmethod
+    def latest_send_back(obj, log):
+        """The send-back the author is working on: only while the piece is back in draft."""
+        if obj.status != PublicationStatus.DRAFT:
+            return None
+        for entry in log:
+            if entry.action in ("submit", "reopen", "publish"):
+                return None
+            if entry.action == "send_back":
+                return {
+                    "actor": full_name(entry.actor),
+                    "at": entry.at,
+                    "stage": entry.stage_name,
+                    "comment": entry.comment,
+                }
+        return None
+
+    def conflict_context(self, form):
+        """The other editor's values of the fields where they differ from what this editor posted."""
+        current = getattr(form, "conflict", None)
+        if current is None:
+            return None
+        fields = []
+        for name in self.conflict_fields:
+            field = current._meta.get_field(name)
+            theirs = field.value_from_object(current)
+            if isinstance(field, RichTextField):
+                text = text_of(theirs)
+                same = name in form.fields and text == text_of(form[name].data or "")
+            else:
+                text = field.value_to_string(current)
+                same = name in form.fields and not form.fields[name].has_changed(theirs, form[name].data)
+            if not same:
+                fields.append({"label": field.verbose_name, "text": text})
+        return {
+            "who": full_name(current.updated_by),
+            "at": timezone.localtime(current.updated_at),
+            "fields": fields,
+        }
+
+
+# Issues ----------------------------------------------------------------------------------------
 
 
 class IssueArticleInline(admin.TabularInline):
     model = Article
-    form = ArticleForm
+    form = IssueArticleForm
+    formset = IssueArticleFormSet
     template = "admin/bulletin/issue/articles_inline.html"
     fields = ["section", "position", "title", "first_page", "last_page", "status"]
     readonly_fields = ["status"]
     extra = 0
     show_change_link = True
     verbose_name = "本期稿件"
-    verbose_name_plural = "本期稿件（按目录顺序，可直接修改栏目、顺序和页码）"
+    verbose_name_plural = "本期稿件（按目录顺序，可直接修改栏目、顺序和页码；已发布的稿件请在稿件页修改）"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section", "section__parent").in_toc_order()
+        # Revisions of published articles are not part of the issue until they replace them.
+        return super().get_queryset(request).originals().select_related("section", "section__parent").in_toc_order()
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -48,7 +265,7 @@ class IssueArticleInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "theme", "released_on", "page_count", "article_count", "status"]
+    list_display = ["__str__", "theme", "released_on", "page_count", "article_count", "status", "published_at"]
     list_filter = ["status", "year"]
     search_fields = ["theme", "cover_caption", "=year", "=running_number"]
     ordering = ["-year", "-number"]
@@ -60,8 +277,40 @@ class IssueAdmin(admin.ModelAdmin):
         ("印刷版", {"fields": ["page_count", "print_pdf", "flatplan"]}),
     ]
 
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/release/",
+                self.admin_site.admin_view(admin_views.release_issue),
+                {"model_admin": self},
+                name="bulletin_issue_release",
+            ),
+            path(
+                "<path:object_id>/unpublish/",
+                self.admin_site.admin_view(admin_views.unpublish_issue),
+                {"model_admin": self},
+                name="bulletin_issue_unpublish",
+            ),
+            *super().get_urls(),
+        ]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_articles=Count("articles"))
+        # Pending revisions of published articles are not extra articles of the issue.
+        originals = Count("articles", filter=Q(articles__live_article__isnull=True))
+        return super().get_queryset(request).annotate(num_articles=originals)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context.update(
+                {
+                    "may_release": request.user.has_perm("bulletin.release_issue"),
+                    "is_released": obj.status == Issue.Status.PUBLISHED,
+                    "board_url": reverse_or_none("review:issue-board", pk=obj.pk),
+                    "release_url": reverse("admin:bulletin_issue_release", args=[obj.pk]),
+                    "unpublish_url": reverse("admin:bulletin_issue_unpublish", args=[obj.pk]),
+                }
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     @admin.display(description="稿件数", ordering="num_articles")
     def article_count(self, issue):
@@ -96,6 +345,8 @@ class IssueAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         for article in formset.save(commit=False):
             stamp_editors(article, request.user)
+            if article.pk is not None:
+                article.version += 1
             article.save()
         for article in formset.deleted_objects:
             article.delete()
@@ -117,14 +368,31 @@ class TopicAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
 
-class ArticlePersonInline(admin.TabularInline):
+# Articles --------------------------------------------------------------------------------------
+
+
+class FrozenInline:
+    """People and photos of a published article are changed on its revision, those of an
+    approved one after a send-back: never on the page itself."""
+
+    def has_add_permission(self, request, obj):
+        return not is_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not is_frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class ArticlePersonInline(FrozenInline, admin.TabularInline):
     model = ArticlePerson
     fields = ["person", "role", "printed_title", "position"]
     autocomplete_fields = ["person"]
     extra = 1
 
 
-class ArticlePhotoInline(admin.TabularInline):
+class ArticlePhotoInline(FrozenInline, admin.TabularInline):
     model = ArticlePhoto
     fields = ["image", "preview", "caption", "position"]
     readonly_fields = ["preview"]
@@ -135,12 +403,54 @@ class ArticlePhotoInline(admin.TabularInline):
         return image_preview(photo.image)
 
 
+class RevisionFilter(admin.SimpleListFilter):
+    title = "稿件类别"
+    parameter_name = "revision"
+
+    def lookups(self, request, model_admin):
+        return [("no", "稿件"), ("yes", "已发布稿件的修改稿")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(live_article__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(live_article__isnull=False)
+        return queryset
+
+
+# What the history page lists as changed: the text and its place, not bookkeeping fields.
+HISTORY_FIELDS = [
+    "issue",
+    "section",
+    "kicker",
+    "title",
+    "subtitle",
+    "slug",
+    "summary",
+    "body",
+    "byline",
+    "contributor",
+    "first_page",
+    "last_page",
+    "position",
+]
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
     form = ArticleForm
-    list_display = ["title", "issue", "section", "page_range_display", "status", "published_at", "updated_by"]
-    list_filter = ["status", "section", "issue__year", "issue"]
-    list_select_related = ["issue", "section", "updated_by"]
+    list_display = [
+        "title_display",
+        "issue",
+        "section",
+        "page_range_display",
+        "status",
+        "review_stage",
+        "published_at",
+        "updated_by",
+    ]
+    list_filter = ["status", RevisionFilter, "review_stage", "section", "issue__year", "issue"]
+    list_select_related = ["issue", "section", "updated_by", "review_stage"]
     search_fields = ["title", "subtitle", "kicker", "byline", "contributor", "summary"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["issue", "topics"]
@@ -154,11 +464,271 @@ class ArticleAdmin(admin.ModelAdmin):
         ("发布", {"fields": ["status", "review_stage", "published_at"]}),
         ("记录", {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")], "classes": ["collapse"]}),
     ]
+    conflict_fields = ["kicker", "title", "subtitle", "summary", "body", "byline", "contributor"]
+    object_history_template = "admin/bulletin/article/object_history.html"
+    object_history_list_template = "admin/bulletin/article/object_history_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/revise/",
+                self.admin_site.admin_view(admin_views.revise),
+                {"model_admin": self},
+                name="bulletin_article_revise",
+            ),
+            path(
+                "<path:object_id>/history/<int:history_id>/restore/",
+                self.admin_site.admin_view(admin_views.restore),
+                {"model_admin": self},
+                name="bulletin_article_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="标题", ordering="title")
+    def title_display(self, article):
+        if article.live_article_id:
+            return f"{article.title}（修改稿）"
+        return article.title
 
     @admin.display(description="页码", ordering="first_page")
     def page_range_display(self, article):
         return article.page_range or "—"
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and (is_live_published(obj) or obj.live_article_id):
+            # A revision replaces the text, not the article's place or address.
+            fields += ["issue", "slug"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        # While a revision is under way it is the one place to edit, so the live page is shown
+        # read-only. A form loaded before the revision existed still posts here: its form refuses
+        # it with the editor's input kept, rather than a bare 403 that would lose it.
+        if request.method != "POST" and is_live_published(obj) and pending_revision(obj) is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    # A published article: saving makes a revision -------------------------------------------
+
     def save_model(self, request, obj, form, change):
-        stamp_editors(obj, request.user)
+        if change and is_live_published(obj):
+            changes = {}
+            for name in form.changed_data:
+                if name == "loaded_version":
+                    continue
+                attname = obj._meta.get_field(name).attname
+                if attname in workflow.REVISED_FIELDS:
+                    changes[attname] = getattr(obj, attname)
+            if not changes and "topics" not in form.changed_data:
+                obj.saved_revision = None
+                return
+            obj.saved_revision = workflow.start_revision(obj, by=request.user, changes=changes)
+            return
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not hasattr(form.instance, "saved_revision"):
+            return super().save_related(request, form, formsets, change)
+        revision = form.instance.saved_revision
+        if revision is not None and "topics" in form.changed_data:
+            revision.topics.set(form.cleaned_data["topics"])
+        return None
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if hasattr(form.instance, "saved_revision"):
+            # The inlines of a published article are read-only and were not saved.
+            formsets = []
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if hasattr(obj, "saved_revision"):
+            if obj.saved_revision is None:
+                return None
+            obj = obj.saved_revision
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if not hasattr(obj, "saved_revision"):
+            return super().response_change(request, obj)
+        if obj.saved_revision is None:
+            self.message_user(request, "没有修改，网站上的版本保持不变。")
+            return redirect(admin_views.change_url(obj))
+        self.message_user(request, "已另存为修改稿，审核通过并发布后才会替换网站上的版本。")
+        return redirect(admin_views.change_url(obj.saved_revision))
+
+    # The workflow panel ----------------------------------------------------------------------
+
+    def workflow_notices(self, request, obj):
+        notices = []
+        if obj.status == PublicationStatus.APPROVED:
+            notices.append("本稿已审核通过，内容不能再直接修改；如需修改，请审核人退回。")
+        if obj.live_article_id:
+            notices.append(
+                format_html(
+                    "这是已发布稿件<a href='{}'>《{}》</a>的修改稿。网站上仍显示原稿；本稿审核通过并发布后替换原稿。",
+                    admin_views.change_url(obj.live_article),
+                    obj.live_article,
+                )
+            )
+            return notices
+        if not is_live_published(obj):
+            return notices
+        revision = pending_revision(obj)
+        if revision is not None:
+            notices.append(
+                format_html(
+                    "本文已有一份修改稿（{}，{}）。请在<a href='{}'>修改稿</a>上修改；"
+                    "它审核通过并发布后才会替换网站上的版本。",
+                    revision.get_status_display(),
+                    f"{full_name(revision.updated_by)} 最后编辑",
+                    admin_views.change_url(revision),
+                )
+            )
+        else:
+            notices.append("本文已发布。保存修改时会另存为修改稿，审核通过并发布后才会替换网站上的版本。")
+        return notices
+
+    def workflow_context(self, request, obj, form):
+        context = super().workflow_context(request, obj, form)
+        may_revise = (
+            is_live_published(obj) and pending_revision(obj) is None and super().has_change_permission(request, obj)
+        )
+        context["revise_url"] = reverse("admin:bulletin_article_revise", args=[obj.pk]) if may_revise else None
+        return context
+
+    def workflow_links(self, request, obj):
+        links = [
+            ("预览", reverse_or_none("bulletin:preview-article", pk=obj.pk)),
+            ("对比修改", reverse_or_none("review:article-diff", pk=obj.pk)),
+            ("审稿单", reverse_or_none("review:review-record", pk=obj.pk)),
+            ("分享链接", reverse_or_none("review:share-links", pk=obj.pk)),
+            ("修改记录", reverse("admin:bulletin_article_history", args=[obj.pk])),
+        ]
+        return [{"label": label, "url": url} for label, url in links if url]
+
+    # History: restore through the workflow, never simple-history's own revert -------------------
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history's revert would bring back the workflow state as well.
+        raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_restore": self.has_change_permission(request),
+        }
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_view_title(self, request, obj):
+        return f"《{obj}》的修改记录"
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        records = list(historical_records)
+        for record in records:
+            record.editor_name = full_name(record.history_user)
+        for newer, older in pairwise(records):
+            delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
+            newer.changed_fields = "、".join(str(Article._meta.get_field(c.field).verbose_name) for c in delta.changes)
+
+
+# Review stages and the decision log --------------------------------------------------------------
+
+
+@admin.register(ReviewStage)
+class ReviewStageAdmin(admin.ModelAdmin):
+    list_display = ["order", "name", "group"]
+    list_display_links = ["name"]
+    list_editable = ["order"]
+    list_select_related = ["group"]
+    fields = ["name", "order", "group"]
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+
+        class StageOrderForm(form):
+            def validate_unique(self):
+                # Swapping two stages' orders passes through a clash; the formset checks the
+                # submitted orders against each other and save_model makes room.
+                try:
+                    self.instance.validate_unique(exclude=[*self._get_validation_exclusions(), "order"])
+                except ValidationError as error:
+                    self._update_errors(error)
+
+        return StageOrderForm
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            clash = ReviewStage.objects.filter(order=obj.order).exclude(pk=obj.pk).first()
+            if clash is not None:
+                # The clashing stage's own row, saved next, gives it its new place.
+                spare = max(ReviewStage.objects.values_list("order", flat=True)) + 1
+                ReviewStage.objects.filter(pk=clash.pk).update(order=spare)
+            super().save_model(request, obj, form, change)
+
+
+class ActionFilter(admin.SimpleListFilter):
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return list(workflow.ACTION_LABELS.items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+@admin.register(WorkflowLog)
+class WorkflowLogAdmin(admin.ModelAdmin):
+    """The audit trail: every decision on every article, event and issue, read-only."""
+
+    list_display = [
+        "at",
+        "subject_display",
+        "action_display",
+        "stage_name",
+        "from_status",
+        "to_status",
+        "actor_display",
+        "comment",
+    ]
+    list_filter = [ActionFilter, ("content_type", admin.RelatedOnlyFieldListFilter), "stage", "to_status", "actor"]
+    list_select_related = ["actor", "stage", "content_type"]
+    search_fields = ["comment"]
+    date_hierarchy = "at"
+    ordering = ["-at", "-pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("subject")
+
+    @admin.display(description="内容")
+    def subject_display(self, entry):
+        subject = entry.subject
+        if subject is None:
+            return f"{entry.content_type.name} #{entry.object_id}（已删除）"
+        url = reverse_or_none(
+            f"admin:{entry.content_type.app_label}_{entry.content_type.model}_change", object_id=entry.object_id
+        )
+        label = f"{entry.content_type.name}：{subject}"
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+    @admin.display(description="操作", ordering="action")
+    def action_display(self, entry):
+        return entry.get_action_display()
+
+    @admin.display(description="操作人", ordering="actor")
+    def actor_display(self, entry):
+        return full_name(entry.actor)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -41,7 +41,26 @@ def tokens(text):
 
 
 def diff_html(old, new):
-    """``new`` as HTML with removed words in <del> and added words in <ins>."""
+    """``new`` as HTML with removed words in <del> and added words in <ins>.
+
+    Paragraphs are matched first, so an added paragraph is marked whole and a changed one is
+    compared word by word.
+    """
+    before, after = (old or "").split("\n"), (new or "").split("\n")
+    lines = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            lines += [format_html("{}", line) for line in after[b1:b2]]
+            continue
+        paired = min(a2 - a1, b2 - b1) if op == "replace" else 0
+        lines += [_diff_words(before[a1 + i], after[b1 + i]) for i in range(paired)]
+        lines += [format_html("<del>{}</del>", line) for line in before[a1 + paired : a2]]
+        lines += [format_html("<ins>{}</ins>", line) for line in after[b1 + paired : b2]]
+    return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+
+
+def _diff_words(old, new):
     before, after = tokens(old), tokens(new)
     pieces = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
@@ -53,9 +72,7 @@ def diff_html(old, new):
             pieces.append(("<del>{}</del>", "".join(before[a1:a2])))
         if op in ("insert", "replace"):
             pieces.append(("<ins>{}</ins>", "".join(after[b1:b2])))
-    html = format_html_join("", "{}", ((format_html(template, text),) for template, text in pieces))
-    # Every piece is escaped above; line breaks are the only markup added here.
-    return mark_safe(html.replace("\n", "<br>"))
+    return format_html_join("", "{}", ((format_html(template, text),) for template, text in pieces))
 
 
 def compare(old, new, fields):

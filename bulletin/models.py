@@ -84,9 +84,11 @@ class WorkflowLog(models.Model):
     action = models.CharField("操作", max_length=20)
     from_status = models.CharField("原状态", max_length=16, choices=PublicationStatus)
     to_status = models.CharField("新状态", max_length=16, choices=PublicationStatus)
+    # The name is kept too, so the record still reads right after a stage is renamed or removed.
     stage = models.ForeignKey(
-        ReviewStage, verbose_name="审核环节", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ReviewStage, verbose_name="审核环节", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    stage_name = models.CharField("审核环节名称", max_length=20, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
     )
@@ -372,12 +374,16 @@ class ArticleQuerySet(models.QuerySet):
         """Articles in review that ``user`` may approve now, oldest in their stage first.
 
         The same rules as ``workflow.refusal("approve", …)``, asked in one query for all articles:
-        the stage belongs to one of the user's groups (any stage for a superuser), the user neither
+        the user may review and the stage is theirs to decide (any stage for a superuser), the user neither
         created nor last edited the article, and has not decided an earlier stage of this round.
         """
+        if not user.has_perm("bulletin.review_article"):
+            return self.none()
         articles = self.filter(status=PublicationStatus.IN_REVIEW).exclude(created_by=user).exclude(updated_by=user)
         if not user.is_superuser:
-            articles = articles.filter(review_stage__group__in=user.groups.all())
+            # A stage is decided by its group and by the groups of any later stage.
+            latest = ReviewStage.objects.filter(group__user=user).aggregate(latest=models.Max("order"))["latest"]
+            articles = articles.filter(review_stage__order__lte=latest if latest is not None else -1)
         log = WorkflowLog.objects.filter(content_type=ContentType.objects.get_for_model(Article))
         # A round starts with a submission; an approval counts if no submission came after it.
         later_submission = log.filter(object_id=OuterRef("object_id"), action="submit").filter(

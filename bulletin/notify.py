@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
+
+from bulletin.templatetags.names import full_name
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +41,18 @@ def sent_back(obj):
     _send(
         _author(obj),
         f"【退回修改】{_kind(obj)}《{obj}》被退回",
-        f"《{obj}》被{decision.actor}退回修改。\n\n审核意见：{decision.comment}",
+        f"《{obj}》被{full_name(decision.actor)}退回修改。\n\n审核意见：{decision.comment}",
         obj,
     )
 
 
 def published(obj):
-    _send(_author(obj), f"【已发布】{_kind(obj)}《{obj}》已发布", f"《{obj}》已发布，读者可以在网站上看到了。", obj)
+    if obj.published_at > timezone.now():
+        when = timezone.localtime(obj.published_at).strftime("%Y年%-m月%-d日 %H:%M")
+        text = f"《{obj}》已定时发布，读者将从 {when} 起在网站上看到。"
+    else:
+        text = f"《{obj}》已发布，读者可以在网站上看到了。"
+    _send(_author(obj), f"【已发布】{_kind(obj)}《{obj}》已发布", text, obj)
 
 
 def _author(obj):

@@ -25,6 +25,7 @@ from bulletin import workflow
 from bulletin.diff import compare
 from bulletin.models import Article, Issue, ReviewStage, ShareLink, WorkflowLog
 from bulletin.models import PublicationStatus as S
+from bulletin.templatetags.names import full_name
 
 # The fields a reviewer compares, as model field names (``section``, not ``section_id``).
 DIFF_FIELDS = [Article._meta.get_field(name).name for name in workflow.REVISED_FIELDS]
@@ -201,8 +202,8 @@ def review_baseline(article):
         version = article.history.as_of(decision.at)
     except Article.DoesNotExist:
         return None
-    who = decision.actor.get_full_name() or decision.actor.get_username()
-    stage = decision.stage.name if decision.stage else ""
+    who = full_name(decision.actor)
+    stage = decision.stage_name
     when = timezone.localtime(decision.at)
     return Baseline(
         version, f"上次审核时的版本（{stage}{decision.get_action_display()}，{who}，{when:%Y-%m-%d %H:%M}）"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from bulletin import notify
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ReviewStage, WorkflowLog
 from bulletin.models import PublicationStatus as S
+from bulletin.slugs import unique_slug
 
 
 class TransitionRefused(Exception):
@@ -72,6 +73,8 @@ def refusal(action, obj, user):
         return f"“{obj.review_stage}”环节由“{obj.review_stage.group}”组的成员决定。"
     if action == "submit" and not ReviewStage.objects.exists():
         return "还没有设置审核环节，请联系管理员。"
+    if action == "publish" and getattr(obj, "live_article_id", None) and obj.live_article.status != S.PUBLISHED:
+        return "原稿已不在发布状态，修改稿不能替换它；请先处理原稿。"
     return None
 
 
@@ -130,8 +133,11 @@ def send_back(obj, *, by, comment):
 def publish(obj, *, by, at=None, comment=""):
     """Publish now or, with ``at`` in the future, from that moment on (no job needed)."""
     obj = _lock_and_check("publish", obj, by, comment)
-    at = at or timezone.now()
+    now = timezone.now()
+    at = at or now
     if isinstance(obj, Article) and obj.live_article_id:
+        if at > now:
+            raise TransitionRefused("修改稿只能立即发布：读者此刻看到的是原稿，定时替换容易出错。")
         return _publish_revision(obj, by=by, comment=comment)
     obj.published_at = at
     _move(obj, "publish", to=S.PUBLISHED, stage=None, by=by, comment=comment)
@@ -193,7 +199,9 @@ def start_revision(article, *, by, changes=None):
         raise TransitionRefused("只有已发布的稿件才需要另建修改稿。")
     if not by.has_perm("bulletin.change_article"):
         raise TransitionRefused("您没有修改稿件的权限。")
-    revision = Article.objects.filter(live_article=live).first()
+    revision = Article.objects.select_for_update().filter(live_article=live).first()
+    if revision is not None and revision.status != S.DRAFT:
+        raise TransitionRefused(f"本文的修改稿正在{revision.get_status_display()}，请等审核结束或退回后再修改。")
     if revision is None:
         revision = _copy_article(live, by=by)
         _log(live, "revise", S.PUBLISHED, S.PUBLISHED, by=by, comment="另建修改稿，发布前读者仍看到原稿")
@@ -213,6 +221,8 @@ def restore(article, *, revision, by):
     """
     if not by.has_perm("bulletin.change_article"):
         raise TransitionRefused("您没有修改稿件的权限。")
+    if revision.id != article.pk:
+        raise TransitionRefused("这个版本不属于本文，不能恢复。")
     values = {name: getattr(revision, name) for name in REVISED_FIELDS}
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.status == S.PUBLISHED and not article.live_article_id:
@@ -256,10 +266,12 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
     if blocking and not move_out_unapproved:
         names = "、".join(f"《{a.title}》（{a.get_status_display()}）" for a in blocking)
         raise TransitionRefused(f"以下稿件尚未审核通过，本期不能发布：{names}")
+    web_news = Article.objects.originals().filter(issue__isnull=True)
     for article in blocking:
         article.issue = None
         article.first_page = article.last_page = None
-        article.save(update_fields=["issue", "first_page", "last_page", "updated_at"])
+        article.slug = unique_slug(article.slug, lambda s: web_news.filter(slug=s).exists(), max_length=80)
+        article.save(update_fields=["issue", "slug", "first_page", "last_page", "updated_at"])
     at = at or timezone.now()
     issue.status = Issue.Status.PUBLISHED
     issue.published_at = at
@@ -296,17 +308,22 @@ def _permission(obj, verb):
 
 
 def _may_decide(stage, user):
-    return user.is_superuser or user.groups.filter(pk=stage.group_id).exists()
+    """Members of a stage's group decide it, and so do those of any later stage (主编 can do
+    what a reviewer can)."""
+    if user.is_superuser:
+        return True
+    return ReviewStage.objects.filter(order__gte=stage.order, group__user=user).exists()
 
 
 def _review_refusal(obj, user):
     stage = obj.review_stage
     if not _may_decide(stage, user):
         return f"“{stage}”环节由“{stage.group}”组的成员决定。"
+    kind = obj._meta.verbose_name
     if user.pk in (obj.created_by_id, obj.updated_by_id):
-        return "不能审核自己创建或最后编辑的稿件。"
+        return f"不能审核自己创建或最后编辑的{kind}。"
     if user.pk in deciders_this_round(obj):
-        return "同一稿件的各审核环节须由不同的人决定，您已审过本稿的前一环节。"
+        return f"同一{kind}的各审核环节须由不同的人决定，您已审过前一环节。"
     return None
 
 
@@ -339,6 +356,7 @@ def _log(obj, action, source, to, *, by, comment="", stage=None):
         from_status=source,
         to_status=to,
         stage=stage,
+        stage_name=stage.name if stage else "",
         actor=by,
         comment=comment,
     )

@@ -4,12 +4,15 @@ Data comes from ``tests.factories``; the fixtures here only name the objects mos
 """
 
 import re
+from dataclasses import dataclass
 
 import html5lib
 import pytest
+from django.contrib.auth.models import AbstractUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bulletin import workflow
 from tests import factories as make
 
 # Users and clients ------------------------------------------------------------------------------
@@ -41,6 +44,42 @@ def staff_client(client, editor):
 def chief_client(client, chief_editor):
     client.force_login(chief_editor)
     return client
+
+
+@dataclass
+class Newsroom:
+    """The people of the workflow, each with an email address: one per role and two reviewers."""
+
+    author: AbstractUser  # 编辑: writes and submits
+    reviewer: AbstractUser  # 审核: decides 初审 and 复审
+    second_reviewer: AbstractUser  # 审核: the other one, since each stage needs a different person
+    chief: AbstractUser  # 主编: decides 终审, publishes, releases issues
+    superuser: AbstractUser
+    nobody: AbstractUser  # staff in no group
+
+    def review(self, obj):
+        """Take a draft through 初审 (reviewer), 复审 (second reviewer) and 终审 (chief) to approved."""
+        workflow.submit(obj, by=self.author)
+        workflow.approve(obj, by=self.reviewer, comment="同意")
+        workflow.approve(obj, by=self.second_reviewer, comment="同意")
+        return workflow.approve(obj, by=self.chief, comment="同意刊发")
+
+    def approved(self, issue=None, **fields):
+        """An article written by the author and approved at every stage."""
+        return self.review(make.draft(issue, by=self.author, **fields))
+
+
+@pytest.fixture
+def newsroom(db):
+    make.review_stages()
+    return Newsroom(
+        author=make.editor("author", email="author@kexie.example"),
+        reviewer=make.reviewer("reviewer", email="reviewer@kexie.example"),
+        second_reviewer=make.reviewer("reviewer2", email="reviewer2@kexie.example"),
+        chief=make.chief("zhubian", email="zhubian@kexie.example"),
+        superuser=make.superuser("root", email="root@kexie.example"),
+        nobody=make.staff_without_role("nobody"),
+    )
 
 
 # Content ----------------------------------------------------------------------------------------

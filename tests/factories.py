@@ -21,7 +21,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, PublicationStatus, Section, Topic
+from bulletin.models import (
+    Article,
+    ArticlePerson,
+    ArticlePhoto,
+    Issue,
+    PublicationStatus,
+    ReviewStage,
+    Section,
+    Topic,
+)
 from events.models import Event
 from people.models import Person
 
@@ -29,6 +38,8 @@ PASSWORD = "s3cret-for-tests-only"
 
 PUBLISHED = PublicationStatus.PUBLISHED
 DRAFT = PublicationStatus.DRAFT
+IN_REVIEW = PublicationStatus.IN_REVIEW
+APPROVED = PublicationStatus.APPROVED
 WITHDRAWN = PublicationStatus.WITHDRAWN
 
 EDITOR = "编辑"
@@ -157,20 +168,24 @@ def event(*, title=None, start_date=None, status=PUBLISHED, articles=(), people=
 
 
 def group(name):
-    """The role group ``name``; recreated with the migration's grants if a flush removed it."""
+    """The group ``name``; a role group is recreated with the migrations' grants if a flush removed it."""
     obj, created = Group.objects.get_or_create(name=name)
     if created:
         roles = importlib.import_module("bulletin.migrations.0002_sections_and_roles").ROLES
-        for (app_label, model), action in roles[name]:
+        for (app_label, model), action in roles.get(name, []):
             obj.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
+        grants = importlib.import_module("bulletin.migrations.0005_review_stages_and_permissions").GRANTS
+        for app_label, codename in grants.get(name, []):
+            obj.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return obj
 
 
-def user(username=None, *, groups=(), is_staff=False, is_superuser=False):
+def user(username=None, *, groups=(), is_staff=False, is_superuser=False, email=""):
     """A user whose password is ``PASSWORD``, member of the named groups."""
     obj = get_user_model().objects.create_user(
         username=username or f"user{_next()}",
         password=PASSWORD,
+        email=email,
         is_staff=is_staff or is_superuser,
         is_superuser=is_superuser,
     )
@@ -179,9 +194,65 @@ def user(username=None, *, groups=(), is_staff=False, is_superuser=False):
     return obj
 
 
-def staff(role=EDITOR, username=None):
+def staff(role=EDITOR, username=None, *, email=""):
     """A staff user in one of the role groups (编辑, 审核, 主编)."""
-    return user(username, groups=[role], is_staff=True)
+    return user(username, groups=[role], is_staff=True, email=email)
+
+
+def editor(username=None, *, email=""):
+    return staff(EDITOR, username, email=email)
+
+
+def reviewer(username=None, *, email=""):
+    return staff(REVIEWER, username, email=email)
+
+
+def chief(username=None, *, email=""):
+    return staff(CHIEF_EDITOR, username, email=email)
+
+
+def superuser(username=None, *, email=""):
+    return user(username, is_superuser=True, email=email)
+
+
+def staff_without_role(username=None):
+    """A staff user in no group: may log in to the admin but take no part in the workflow."""
+    return user(username, is_staff=True)
+
+
+# Review -----------------------------------------------------------------------------------------
+
+
+def review_stages():
+    """初审, 复审, 终审 in order, as the migration seeds them (recreated if a flush removed them)."""
+    stages = importlib.import_module("bulletin.migrations.0005_review_stages_and_permissions").STAGES
+    for name, order, role in stages:
+        ReviewStage.objects.get_or_create(name=name, defaults={"order": order, "group": group(role)})
+    return list(ReviewStage.objects.order_by("order"))
+
+
+def stage(name):
+    """The review stage called ``name`` (初审, 复审 or 终审)."""
+    review_stages()
+    return ReviewStage.objects.get(name=name)
+
+
+def draft(issue=None, *, by, **fields):
+    """A draft article written by ``by`` (its creator and last editor); web-only unless ``issue``."""
+    return article(issue, status=DRAFT, created_by=by, updated_by=by, **fields)
+
+
+def in_review(issue=None, *, at, by, **fields):
+    """An article written by ``by`` waiting at the review stage named ``at``, set directly in the database."""
+    return article(
+        issue,
+        status=IN_REVIEW,
+        review_stage=stage(at),
+        stage_entered_at=timezone.now(),
+        created_by=by,
+        updated_by=by,
+        **fields,
+    )
 
 
 # What the admin forms post ----------------------------------------------------------------------

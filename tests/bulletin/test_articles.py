@@ -179,15 +179,17 @@ def test_admin_form_rejects_pages_beyond_the_issue_and_saves_nothing(staff_clien
     assert not Article.objects.exists()
 
 
-def test_admin_publishes_an_article_without_a_time_as_of_now(staff_client, published_issue, admin_errors):
-    """The form's help text promises “留空则取发布时刻”."""
+def test_an_article_added_in_the_admin_is_a_draft_whatever_status_is_posted(
+    staff_client, published_issue, admin_errors
+):
+    """Publishing goes through the workflow (see test_workflow.py), never through the form."""
     data = make.article_form(section=make.section(), issue=published_issue.pk, status="published")
-    before = timezone.now()
 
     response = staff_client.post(reverse("admin:bulletin_article_add"), data)
 
     assert response.status_code == 302, admin_errors(response)
-    assert before <= Article.objects.get().published_at <= timezone.now()
+    article = Article.objects.get()
+    assert (article.status, article.published_at) == ("draft", None)
 
 
 def test_admin_form_reports_a_slug_already_used_in_the_issue_in_chinese(staff_client, published_issue, admin_errors):

@@ -80,12 +80,13 @@ def test_publishing_an_issue_keeps_a_release_date_the_editor_chose():
     assert issue.released_on == datetime.date(2026, 4, 28)
 
 
-def test_admin_publishes_an_issue_without_a_release_date_as_of_today(chief_client, admin_errors):
-    """The form's help text promises “出版时未填写则取当天”."""
+def test_an_issue_added_in_the_admin_is_not_released_whatever_status_is_posted(chief_client, admin_errors):
+    """Issues are released by workflow.release_issue (see test_release.py), never through the form."""
     response = chief_client.post(reverse("admin:bulletin_issue_add"), make.issue_form(status="published"))
 
     assert response.status_code == 302, admin_errors(response)
-    assert Issue.objects.get().released_on == timezone.localdate()
+    issue = Issue.objects.get()
+    assert (issue.status, issue.published_at, issue.released_on) == ("draft", None, None)
 
 
 def test_database_refuses_a_published_issue_without_a_release_date(published_issue):

@@ -42,7 +42,7 @@ def unseen(request, coverage, draft_issue):
         case "draft":
             fields = {"status": Article.Status.DRAFT}
         case "in review":
-            fields = {"status": Article.Status.IN_REVIEW}
+            fields = {"status": Article.Status.IN_REVIEW, "review_stage": make.stage("复审")}
         case "approved":
             fields = {"status": Article.Status.APPROVED}
         case "withdrawn":
