@@ -35,10 +35,11 @@ admin.site.site_title = f"{settings.PERIODICAL_NAME} 编辑部"
 admin.site.index_title = "稿件与期刊管理"
 
 
-def image_preview(image, height=120):
+def image_preview(image, *, large=False):
     if not image:
         return "—"
-    return format_html('<img src="{}" alt="" style="max-height:{}px;max-width:100%">', image.url, height)
+    size = "admin-preview admin-preview--large" if large else "admin-preview"
+    return format_html('<img src="{}" alt="" class="{}">', image.url, size)
 
 
 def stamp_editors(obj, user):
@@ -318,7 +319,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     @admin.display(description="封面预览")
     def cover_preview(self, issue):
-        return image_preview(issue.cover_image, height=240)
+        return image_preview(issue.cover_image, large=True)
 
     @admin.display(description="页码检查")
     def flatplan(self, issue):

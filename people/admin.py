@@ -12,6 +12,9 @@ class PersonAdmin(admin.ModelAdmin):
     readonly_fields = ["photo_preview"]
     fields = ["name", "slug", "title", "organisation", "photo", "photo_preview", "bio"]
 
+    class Media:
+        css = {"all": ["css/admin-workflow.css"]}
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_articles=Count("article_links__article", distinct=True))
 
@@ -21,4 +24,4 @@ class PersonAdmin(admin.ModelAdmin):
 
     @admin.display(description="照片预览")
     def photo_preview(self, person):
-        return image_preview(person.photo, height=200)
+        return image_preview(person.photo, large=True)
