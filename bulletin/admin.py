@@ -420,21 +420,7 @@ class RevisionFilter(admin.SimpleListFilter):
 
 
 # What the history page lists as changed: the text and its place, not bookkeeping fields.
-HISTORY_FIELDS = [
-    "issue",
-    "section",
-    "kicker",
-    "title",
-    "subtitle",
-    "slug",
-    "summary",
-    "body",
-    "byline",
-    "contributor",
-    "first_page",
-    "last_page",
-    "position",
-]
+HISTORY_FIELDS = ["issue", "slug", *(name.removesuffix("_id") for name in workflow.REVISED_FIELDS)]
 
 
 @admin.register(Article)
