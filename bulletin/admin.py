@@ -94,7 +94,7 @@ class WorkflowAdminMixin:
         app_label, model_name = self.opts.app_label, self.opts.model_name
         return [
             path(
-                "<path:object_id>/workflow/<slug:action>/",
+                "<int:object_id>/workflow/<slug:action>/",
                 self.admin_site.admin_view(admin_views.transition),
                 {"model_admin": self},
                 name=f"{app_label}_{model_name}_transition",
@@ -281,13 +281,13 @@ class IssueAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/release/",
+                "<int:object_id>/release/",
                 self.admin_site.admin_view(admin_views.release_issue),
                 {"model_admin": self},
                 name="bulletin_issue_release",
             ),
             path(
-                "<path:object_id>/unpublish/",
+                "<int:object_id>/unpublish/",
                 self.admin_site.admin_view(admin_views.unpublish_issue),
                 {"model_admin": self},
                 name="bulletin_issue_unpublish",
@@ -458,13 +458,13 @@ class ArticleAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/revise/",
+                "<int:object_id>/revise/",
                 self.admin_site.admin_view(admin_views.revise),
                 {"model_admin": self},
                 name="bulletin_article_revise",
             ),
             path(
-                "<path:object_id>/history/<int:history_id>/restore/",
+                "<int:object_id>/history/<int:history_id>/restore/",
                 self.admin_site.admin_view(admin_views.restore),
                 {"model_admin": self},
                 name="bulletin_article_restore",

@@ -6,7 +6,6 @@ the server; a refusal comes back to the user as an error message in Chinese.
 """
 
 from django.contrib import messages
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -112,7 +111,7 @@ def unpublish_issue(request, object_id, *, model_admin):
 
 
 def _visible_object(request, model_admin, object_id):
-    obj = get_object_or_404(model_admin.get_queryset(request), pk=unquote(object_id))
+    obj = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
     if not model_admin.has_view_or_change_permission(request, obj):
         raise PermissionDenied
     return obj

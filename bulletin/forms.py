@@ -35,7 +35,13 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is None or loaded is None or not self.has_edits():
             return cleaned_data
         # The admin saves inside a transaction: the row stays locked until this form is saved.
-        current = type(self.instance).objects.select_for_update().select_related("updated_by").get(pk=self.instance.pk)
+        # Lock only the row itself: PostgreSQL cannot lock the nullable side of the editor join.
+        current = (
+            type(self.instance)
+            .objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=self.instance.pk)
+        )
         if current.version != loaded:
             self.conflict = current
             self.data = self.data.copy()

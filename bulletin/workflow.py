@@ -257,7 +257,7 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
     if issue.status == Issue.Status.PUBLISHED:
         raise TransitionRefused(f"{issue.short_name}已经发布。")
     articles = list(
-        Article.objects.select_for_update()
+        Article.objects.select_for_update(of=("self",))
         .filter(issue=issue, live_article__isnull=True)
         .exclude(status=S.WITHDRAWN)
         .select_related("section")

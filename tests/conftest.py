@@ -82,6 +82,16 @@ def newsroom(db):
     )
 
 
+@pytest.fixture
+def named_newsroom(newsroom):
+    """The newsroom with Chinese names: 张伟 (author), 王芳 and 李娜 (reviewers), 刘洋 (chief)."""
+    make.named(newsroom.author, "张", "伟")
+    make.named(newsroom.reviewer, "王", "芳")
+    make.named(newsroom.second_reviewer, "李", "娜")
+    make.named(newsroom.chief, "刘", "洋")
+    return newsroom
+
+
 # Content ----------------------------------------------------------------------------------------
 
 
@@ -160,6 +170,84 @@ class Page:
             if first is not None and _text(first).startswith(heading):
                 return Page(section)
         raise AssertionError(f"no section headed {heading!r}")
+
+    def buttons(self):
+        """The text of every button, in order."""
+        return [_text(b) for b in self.element.iter("button")] + [
+            i.get("value", "") for i in self.element.iter("input") if i.get("type") == "submit"
+        ]
+
+    def messages(self):
+        """The messages Django's messages framework shows at the top of the page."""
+        return [_text(li) for ul in self.element.iter("ul") if "messagelist" in ul.get("class", "") for li in ul]
+
+    def rows(self):
+        """The cells' text of every table row, header rows included."""
+        return [[_text(cell) for cell in tr if cell.tag in ("th", "td")] for tr in self.element.iter("tr")]
+
+    def definitions(self):
+        """``{term: description}`` of every ``<dt>``/``<dd>`` pair, in order."""
+        pairs, term = {}, None
+        for element in self.element.iter():
+            if element.tag == "dt":
+                term = _text(element)
+            elif element.tag == "dd" and term is not None:
+                pairs[term] = _text(element)
+        return pairs
+
+    def find(self, tag, **attributes):
+        """The first ``tag`` element with these attribute values (``class_`` for class), as a Page, or None."""
+        wanted = {name.rstrip("_"): value for name, value in attributes.items()}
+        for element in self.element.iter(tag):
+            if all(element.get(name) == value for name, value in wanted.items()):
+                return Page(element)
+        return None
+
+    def form(self, form_id, submit=None):
+        """What a browser posts when the form with ``form_id`` is sent as it stands.
+
+        Disabled controls are left out, unchecked boxes too; ``submit`` names the button pressed.
+        A name given more than once (a multiple select) maps to a list.
+        """
+        found = self.find("form", id=form_id)
+        assert found is not None, f"no form with id {form_id!r}"
+        form = found.element
+        data = {}
+
+        def add(name, value):
+            if name in data:
+                data[name] = [*(data[name] if isinstance(data[name], list) else [data[name]]), value]
+            else:
+                data[name] = value
+
+        for element in form.iter():
+            name = element.get("name")
+            if not name or element.get("disabled") is not None:
+                continue
+            if element.tag == "input":
+                kind = element.get("type", "text")
+                if kind in ("submit", "button", "image", "reset"):
+                    if name == submit:
+                        add(name, element.get("value", ""))
+                elif kind == "file":
+                    continue
+                elif kind in ("checkbox", "radio"):
+                    if element.get("checked") is not None:
+                        add(name, element.get("value", "on"))
+                else:
+                    add(name, element.get("value", ""))
+            elif element.tag == "textarea":
+                add(name, element.text or "")
+            elif element.tag == "select":
+                options = list(element.iter("option"))
+                chosen = [o for o in options if o.get("selected") is not None]
+                if not chosen and options and element.get("multiple") is None:
+                    chosen = options[:1]
+                for option in chosen:
+                    add(name, option.get("value", _text(option)))
+            elif element.tag == "button" and name == submit:
+                add(name, element.get("value", ""))
+        return data
 
     def headed_links(self):
         """``(heading, link text, href)`` for each link outside headings, under the heading before it."""

@@ -177,6 +177,9 @@ def group(name):
         grants = importlib.import_module("bulletin.migrations.0005_review_stages_and_permissions").GRANTS
         for app_label, codename in grants.get(name, []):
             obj.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        if name == CHIEF_EDITOR:
+            for codename in importlib.import_module("bulletin.migrations.0007_chief_manages_review").GRANTS:
+                obj.permissions.add(Permission.objects.get(content_type__app_label="bulletin", codename=codename))
     return obj
 
 
@@ -213,6 +216,13 @@ def chief(username=None, *, email=""):
 
 def superuser(username=None, *, email=""):
     return user(username, is_superuser=True, email=email)
+
+
+def named(user, family_name, given_name):
+    """Give ``user`` a Chinese name; pages print it family name first (“王芳”)."""
+    user.last_name, user.first_name = family_name, given_name
+    user.save(update_fields=["last_name", "first_name"])
+    return user
 
 
 def staff_without_role(username=None):
