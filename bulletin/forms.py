@@ -109,12 +109,19 @@ class ReleaseIssueForm(TransitionForm):
 
 class IssueArticleForm(ArticleForm):
     """A row of the issue page. A published article's row is read-only: it is changed through
-    a revision on its own page, so that readers never see an unreviewed change."""
+    a revision on its own page, so that readers never see an unreviewed change. An approved
+    article keeps the title and section its reviewers signed, but its place and pages may still
+    move while the issue is laid out."""
+
+    LAYOUT_FIELDS = {"position", "first_page", "last_page", "loaded_version"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.status == Article.Status.PUBLISHED:
-            for field in self.fields.values():
+        status = self.instance.status if self.instance.pk else None
+        for name, field in self.fields.items():
+            if status == Article.Status.PUBLISHED or (
+                status == Article.Status.APPROVED and name not in self.LAYOUT_FIELDS
+            ):
                 field.disabled = True
 
 

@@ -211,6 +211,36 @@ def test_chief_editor_can_renumber_pages_from_the_issue_page_and_is_recorded_as_
     assert (article.created_by, article.updated_by) == (editor, chief_editor)
 
 
+def test_an_approved_article_moves_pages_on_the_issue_page_but_keeps_its_reviewed_title(
+    chief_client, editor, draft_issue, admin_errors
+):
+    article = make.draft(draft_issue, by=editor, first_page=3, last_page=4)
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.APPROVED)
+    data = make.issue_form(
+        year="2026",
+        number="3",
+        running_number="123",
+        **{
+            "articles-TOTAL_FORMS": "1",
+            "articles-INITIAL_FORMS": "1",
+            "articles-0-id": str(article.pk),
+            "articles-0-issue": str(draft_issue.pk),
+            "articles-0-section": str(article.section_id),
+            "articles-0-position": "2",
+            "articles-0-title": "审核后偷改的标题",
+            "articles-0-first_page": "7",
+            "articles-0-last_page": "8",
+        },
+    )
+
+    response = chief_client.post(reverse("admin:bulletin_issue_change", args=[draft_issue.pk]), data)
+
+    assert response.status_code == 302, admin_errors(response)
+    article.refresh_from_db()
+    assert (article.page_range, article.position) == ("7—8", 2)
+    assert article.title != "审核后偷改的标题"
+
+
 # Article page -----------------------------------------------------------------------------------
 
 
