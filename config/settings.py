@@ -138,6 +138,11 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every uploaded image (cover, photo, editor upload) passes bulletin.images.validate_image.
+IMAGE_MAX_MB = env.int("IMAGE_MAX_MB", default=20)
+# Larger images are refused as possible decompression bombs (40 megapixels: a 7300×5500 photo).
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default=(
