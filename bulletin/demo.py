@@ -226,7 +226,7 @@ ISSUES = [
         "released_on": date(2026, 8, 28),
         "page_count": 48,
         "theme": "科技志愿服务 助力基层发展",
-        "cover_caption": "封面：伏牛山区的夏日林海（资料图）",
+        "cover_caption": "伏牛山区的夏日林海（资料图）",
         "cover": COVER_SUMMER,
     },
     {
@@ -237,7 +237,7 @@ ISSUES = [
         "released_on": date(2026, 10, 30),
         "page_count": 48,
         "theme": "全域科普 惠及城乡",
-        "cover_caption": "封面：秋日清晨的黄河滩区（资料图）",
+        "cover_caption": "秋日清晨的黄河滩区（资料图）",
         "cover": COVER_AUTUMN,
     },
     {

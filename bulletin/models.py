@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from bulletin.images import PublicImageField
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
 from bulletin.uploads import validate_pdf
@@ -194,7 +195,12 @@ class Issue(DerivedFieldsModel):
         "总期号", unique=True, validators=[MinValueValidator(1)], help_text="创刊以来的总期数，如“总第128期”填 128"
     )
     theme = models.CharField("本期主题", max_length=200, blank=True)
-    cover_image = models.ImageField("封面图片", upload_to="issues/covers/%Y/", blank=True)
+    cover_image = PublicImageField(
+        "封面图片",
+        upload_to="issues/covers/%Y/",
+        blank=True,
+        help_text="JPEG、PNG、WebP 或 GIF；上传时会去掉拍摄地点等隐藏信息",
+    )
     cover_caption = models.CharField("封面说明", max_length=300, blank=True)
     page_count = models.PositiveSmallIntegerField(
         "页数", null=True, blank=True, validators=[MinValueValidator(1)], help_text="印刷版总页数，用于校对页码"
@@ -245,6 +251,10 @@ class Issue(DerivedFieldsModel):
     @property
     def short_name(self):
         return f"{self.year}年第{self.number}期"
+
+    @property
+    def cover_alt(self):
+        return f"{self}封面" + (f"：{self.cover_caption}" if self.cover_caption else "")
 
     def unique_error_message(self, model_class, unique_check):
         if tuple(unique_check) == ("year", "number"):
@@ -418,7 +428,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("issue", "section", "section__parent").in_toc_order()
 
     def for_listing(self):
-        return self.select_related("issue", "section")
+        """What a list of articles shows: issue, section and the teaser photo."""
+        return self.select_related("issue", "section").prefetch_related("photos")
 
     def for_detail(self):
         return self.select_related("issue", "section", "section__parent").prefetch_related(
@@ -523,6 +534,15 @@ class Article(Reviewable):
         fill_slug(self, pinyin_slug(self.title), Article.objects.originals().filter(issue_id=self.issue_id))
 
     @property
+    def teaser_photo(self):
+        """The first photo, shown with the article in lists; read from prefetched ``photos``.
+
+        ``for_listing()`` and ``for_detail()`` prefetch them, so asking costs no query.
+        """
+        photos = self.photos.all()
+        return photos[0] if photos else None
+
+    @property
     def page_range(self):
         if self.first_page is None:
             return ""
@@ -587,8 +607,13 @@ class ArticlePerson(models.Model):
 
 class ArticlePhoto(models.Model):
     article = models.ForeignKey(Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("图片", upload_to="articles/%Y/%m/")
+    image = PublicImageField(
+        "图片",
+        upload_to="articles/%Y/%m/",
+        help_text="JPEG、PNG、WebP 或 GIF；上传时会去掉拍摄地点等隐藏信息。第一张图片也用作列表中的题图",
+    )
     caption = models.CharField("图片说明", max_length=300, blank=True)
+    credit = models.CharField("摄影", max_length=100, blank=True, help_text="拍摄者或图片来源，如“张伟”；留空则不署名")
     position = models.PositiveSmallIntegerField("顺序", default=0)
 
     class Meta:

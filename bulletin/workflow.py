@@ -394,7 +394,7 @@ def _copy_relations(source, target):
     )
     target.photos.all().delete()
     ArticlePhoto.objects.bulk_create(
-        ArticlePhoto(article=target, image=p.image.name, caption=p.caption, position=p.position)
+        ArticlePhoto(article=target, image=p.image.name, caption=p.caption, credit=p.credit, position=p.position)
         for p in source.photos.all()
     )
     target.topics.set(source.topics.all())

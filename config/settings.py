@@ -142,6 +142,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IMAGE_MAX_MB = env.int("IMAGE_MAX_MB", default=20)
 # Larger images are refused as possible decompression bombs (40 megapixels: a 7300×5500 photo).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
+# Readers get these widths of every image (never wider than the original) in its own format
+# and in WebP, made once and kept under media/renditions/ (bulletin.images.picture).
+IMAGE_RENDITION_WIDTHS = (240, 480, 960, 1600)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -165,26 +168,55 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
-# CKEditor 5. The toolbar deliberately leaves out source editing, HTML embed and general
-# HTML support: each lets an editor inject arbitrary markup. Whatever is posted is still
-# sanitised on save (bulletin.sanitize).
-CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
+# CKEditor 5. Its bundle carries plugins that let an editor inject arbitrary markup (source
+# editing, HTML embed, general HTML support, and the style and full-page plugins that go with it):
+# they are removed, not merely left off the toolbar. Markdown would make the stored body Markdown
+# instead of HTML; fonts, highlights and table colours would keep what Word pastes. Whatever is
+# posted is still sanitised on save (bulletin.sanitize).
+CKEDITOR_5_REMOVED_PLUGINS = [
+    "SourceEditing",
+    "HtmlEmbed",
+    "GeneralHtmlSupport",
+    "Style",
+    "FullPage",
+    "MediaEmbed",
+    "Markdown",
+    "Font",
+    "Highlight",
+    "CodeBlock",
+    "Code",
+    "TodoList",
+    "PageBreak",
+    "TableProperties",
+    "TableCellProperties",
+]
+# Uploads from the editor go to bulletin.editor_uploads (validated, cleaned, random names); the
+# package's own view, which keeps the uploader's file name, is not routed at all.
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor-image-upload"
+CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"  # only read by the package's unrouted view; ours is stricter
+CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png", "gif", "webp"]
 CKEDITOR_5_CONFIGS = {
     "default": {
         "language": "zh-cn",
+        "removePlugins": CKEDITOR_5_REMOVED_PLUGINS,
         "toolbar": {
             "items": [
                 "heading",
                 "|",
                 "bold",
                 "italic",
+                "superscript",
+                "subscript",
                 "link",
+                "|",
                 "bulletedList",
                 "numberedList",
                 "blockQuote",
                 "insertTable",
+                "uploadImage",
                 "horizontalLine",
                 "|",
+                "removeFormat",
                 "undo",
                 "redo",
             ],
@@ -192,10 +224,29 @@ CKEDITOR_5_CONFIGS = {
         "heading": {
             "options": [
                 {"model": "paragraph", "title": "正文", "class": "ck-heading_paragraph"},
-                {"model": "heading2", "view": "h2", "title": "小标题", "class": "ck-heading_heading2"},
-                {"model": "heading3", "view": "h3", "title": "三级标题", "class": "ck-heading_heading3"},
+                # Word's 标题 1 is pasted as h1; the page's only h1 is the article's title.
+                {
+                    "model": "heading2",
+                    "view": "h2",
+                    "upcastAlso": ["h1"],
+                    "title": "小标题",
+                    "class": "ck-heading_heading2",
+                },
+                {
+                    "model": "heading3",
+                    "view": "h3",
+                    "upcastAlso": ["h4", "h5", "h6"],
+                    "title": "三级标题",
+                    "class": "ck-heading_heading3",
+                },
             ]
         },
-        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
+        "image": {
+            "toolbar": ["imageTextAlternative", "toggleImageCaption"],
+            "insert": {"integrations": ["upload"]},
+            "upload": {"types": ["jpeg", "png", "gif", "webp"]},
+        },
+        "link": {"defaultProtocol": "https://"},
+        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells", "toggleTableCaption"]},
     },
 }

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from bulletin.images import PublicImageField
 from bulletin.models import DerivedFieldsModel
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, name_slug
@@ -34,7 +35,12 @@ class Person(DerivedFieldsModel):
     title = models.CharField("现任职务", max_length=200, blank=True)
     organisation = models.CharField("单位", max_length=200, blank=True)
     bio = RichTextField("简介", blank=True)
-    photo = models.ImageField("照片", upload_to="people/%Y/", blank=True)
+    photo = PublicImageField(
+        "照片",
+        upload_to="people/%Y/",
+        blank=True,
+        help_text="JPEG、PNG、WebP 或 GIF；上传时会去掉拍摄地点等隐藏信息",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 

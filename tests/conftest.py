@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import html5lib
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -112,6 +113,13 @@ def media_root(settings, tmp_path):
     """Uploaded files of each test go to a fresh temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as its media folder starts empty (the cache
+    remembers which image renditions exist in storage)."""
+    cache.clear()
 
 
 # Reading pages ----------------------------------------------------------------------------------

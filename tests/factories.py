@@ -15,11 +15,12 @@ import io
 import itertools
 from datetime import timedelta
 
+import docx as python_docx
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
+from PIL import ExifTags, Image
 
 from bulletin.models import (
     Article,
@@ -131,8 +132,124 @@ def tiny_png(name="photo.png", colour=(200, 30, 30)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def photo(article, *, caption="", position=0):
-    return ArticlePhoto.objects.create(article=article, image=tiny_png(), caption=caption, position=position)
+def photo(article, *, caption="", position=0, credit="", image=None):
+    return ArticlePhoto.objects.create(
+        article=article, image=image or tiny_png(), caption=caption, credit=credit, position=position
+    )
+
+
+# Images -----------------------------------------------------------------------------------------
+
+# Where the 2026 photos of the tests were "taken": 34°45′N 113°39′E, Zhengzhou.
+GPS = {
+    ExifTags.GPS.GPSLatitudeRef: "N",
+    ExifTags.GPS.GPSLatitude: (34.0, 45.0, 0.0),
+    ExifTags.GPS.GPSLongitudeRef: "E",
+    ExifTags.GPS.GPSLongitude: (113.0, 39.0, 0.0),
+}
+
+
+def camera_exif(*, orientation=None, gps=True):
+    """EXIF as a phone writes it: camera, owner, GPS position and, if given, the orientation."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Phone"
+    exif[ExifTags.Base.Artist] = "Zhang Wei"
+    if orientation:
+        exif[ExifTags.Base.Orientation] = orientation
+    if gps:
+        exif[ExifTags.IFD.GPSInfo] = GPS
+    return exif
+
+
+def image_bytes(format="JPEG", size=(64, 48), *, mode="RGB", colour=(200, 30, 30), noise=False, **save_options):
+    """An image file's bytes, made with Pillow: ``format`` is Pillow's name (JPEG, PNG, WEBP, GIF, BMP).
+
+    ``noise=True`` fills it with noise, which compresses badly: for big files and real scan data.
+    """
+    image = Image.effect_noise(size, 80).convert(mode) if noise else Image.new(mode, size, colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format=format, **save_options)
+    return buffer.getvalue()
+
+
+def image_upload(name="photo.jpg", content=None, *, content_type="image/jpeg", **image):
+    """An uploaded file as a browser sends it: ``content`` bytes, or :func:`image_bytes` of ``image``."""
+    return SimpleUploadedFile(name, content if content is not None else image_bytes(**image), content_type=content_type)
+
+
+# Word files ---------------------------------------------------------------------------------------
+
+NEWS_PARAGRAPHS = (
+    "4月16日上午，省科协在郑州召开党史学习教育动员大会，传达学习中央和省委有关会议精神。",
+    "会议要求，各级科协组织要把学习成果转化为服务科技工作者的实际行动，推动科普工作走深走实。",
+)
+
+
+DOCX_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "Title", "Heading 1", "Heading 2", "Caption"}
+
+
+def docx(
+    title="省科协召开党史学习教育动员大会",
+    *,
+    kicker=None,
+    subtitle=None,
+    byline=None,
+    paragraphs=NEWS_PARAGRAPHS,
+    heading=None,
+    heading_style="Heading 1",
+    table=None,
+    image=False,
+    caption=None,
+    contributor=None,
+    title_style="Heading 1",
+):
+    """A Word document as editors receive them, as bytes.
+
+    In order: kicker, title (in ``title_style``; ``None`` for a plain first line), subtitle,
+    byline, the first paragraph, a subhead (``heading``), an image (``image=True`` for a 40×30
+    PNG, or an image file's bytes) with its ``caption`` (“图…”), a ``table`` (rows of cells),
+    the other paragraphs, the 供稿 line.
+    """
+    document = python_docx.Document()
+    # python-docx's template defines 160 styles (350 KB) that Word files don't carry; parsing
+    # them would make each test document several times slower to import.
+    for style in list(document.styles):
+        if style.name not in DOCX_STYLES:
+            style.delete()
+    if kicker:
+        document.add_paragraph(kicker)
+    if title:
+        document.add_paragraph(title, style=title_style)
+    for line in (subtitle, byline):
+        if line:
+            document.add_paragraph(line)
+    paragraphs = list(paragraphs)
+    if paragraphs:
+        document.add_paragraph(paragraphs[0])
+    if heading:
+        document.add_paragraph(heading, style=heading_style)
+    if image:
+        content = image_bytes("PNG", size=(40, 30)) if image is True else image
+        document.add_picture(io.BytesIO(content))
+        if caption:
+            document.add_paragraph(caption)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, cells in zip(grid.rows, table, strict=True):
+            for cell, text in zip(row.cells, cells, strict=True):
+                cell.text = text
+    for paragraph in paragraphs[1:]:
+        document.add_paragraph(paragraph)
+    if contributor:
+        document.add_paragraph(contributor)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def docx_upload(name="稿件.docx", content=None, **document):
+    """A Word file as the admin receives it: ``content`` bytes, or a :func:`docx` made of ``document``."""
+    return SimpleUploadedFile(name, content if content is not None else docx(**document))
 
 
 # People and events ------------------------------------------------------------------------------
