@@ -4,7 +4,8 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from bulletin.models import Article
+from bulletin import docx_import
+from bulletin.models import Article, Issue, Section
 from bulletin.templatetags.names import full_name
 
 
@@ -132,3 +133,60 @@ class IssueArticleFormSet(BaseInlineFormSet):
         super().add_fields(form, index)
         if DELETION_FIELD_NAME in form.fields and form.instance.status == Article.Status.PUBLISHED:
             form.fields[DELETION_FIELD_NAME].disabled = True
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type="file" multiple>``; cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_file_clean(item, initial) for item in data]
+        return [single_file_clean(data, initial)]
+
+
+class DocxImportForm(forms.Form):
+    """Word files to turn into drafts of one issue and section."""
+
+    MAX_FILES = 100
+    MAX_TOTAL_MB = 200
+
+    files = MultipleFileField(
+        label="Word 文件",
+        widget=MultipleFileInput(attrs={"accept": ".docx"}),
+        help_text=f"可一次选择多个 .docx 文件，每个文件成为一篇草稿，按文件名顺序排在栏目中已有稿件之后。"
+        f"每个文件不超过 {docx_import.MAX_FILE_MB} MB，一次最多 {MAX_FILES} 个、合计不超过 {MAX_TOTAL_MB} MB；"
+        "更多文件请分批上传，或请管理员用 import_docx 命令导入整个文件夹。",
+        error_messages={"required": "请选择要导入的 Word 文件。"},
+    )
+    issue = forms.ModelChoiceField(
+        label="所属期刊",
+        queryset=Issue.objects.filter(status=Issue.Status.DRAFT),
+        required=False,
+        empty_label="（不属于任何一期，只在网站发布）",
+        help_text="只列出编辑中的期刊",
+    )
+    section = forms.ModelChoiceField(
+        label="栏目", queryset=Section.objects.all(), error_messages={"required": "请选择栏目。"}
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > self.MAX_FILES:
+            raise ValidationError(f"一次最多导入 {self.MAX_FILES} 个文件，您选择了 {len(files)} 个，请分批上传。")
+        too_big = [f.name for f in files if f.size > docx_import.MAX_FILE_MB * 1024 * 1024]
+        if too_big:
+            names = "、".join(f"《{name}》" for name in too_big)
+            raise ValidationError(f"{names}超过 {docx_import.MAX_FILE_MB} MB，请压缩其中的图片后再导入。")
+        if sum(f.size for f in files) > self.MAX_TOTAL_MB * 1024 * 1024:
+            raise ValidationError(f"这批文件合计超过 {self.MAX_TOTAL_MB} MB，请分批上传。")
+        # The order of the issue follows the file names (“01 …”, “02 …”).
+        return sorted(files, key=lambda f: docx_import.natural_key(f.name))
