@@ -438,7 +438,7 @@ def split_byline(text):
     """Split what follows “文_” into an affiliation and author names.
 
     The names are the trailing 2–4-character Chinese words; the rest is the affiliation:
-    “郑州大学商学院 李爽 余操” → (“郑州大学商学院”, [“李爽”, “余操”]).
+    “省社会科学院经济研究所 李可 余明” → (“省社会科学院经济研究所”, [“李可”, “余明”]).
     """
     tokens = [token for token in re.split(r"[\s、，,]+", text.strip()) if token]
     names = []

@@ -458,7 +458,7 @@ class Article(Reviewable):
     slug = models.SlugField("网址名", max_length=80, blank=True, help_text="留空则按标题拼音生成")
     summary = models.TextField("摘要", blank=True, help_text="用于列表和分享；留空则不显示")
     body = RichTextField("正文", blank=True)
-    byline = models.CharField("署名", max_length=200, blank=True, help_text="如“文_郑州大学商学院 李爽 余操”")
+    byline = models.CharField("署名", max_length=200, blank=True, help_text="如“文_省社会科学院经济研究所 李可 余明”")
     contributor = models.CharField(
         "供稿", max_length=200, blank=True, help_text="供稿单位，如“省科协办公室”；多个单位用“、”分隔"
     )

@@ -1,6 +1,6 @@
 """Readable ASCII slugs for Chinese text, written in pinyin.
 
-科海观澜 becomes ``kehaiguanlan`` for a section and 张双虎 ``zhang-shuang-hu`` for a person.
+科海观澜 becomes ``kehaiguanlan`` for a section and 张启航 ``zhang-qi-hang`` for a person.
 """
 
 from django.utils.text import slugify

@@ -4,7 +4,7 @@ Every argument is optional unless the object makes no sense without it, so a tes
 what it is about:
 
     issue = make.issue(year=2026, number=2)
-    article = make.article(issue, title="学史明志守初心", section=make.section("科协动态"))
+    article = make.article(issue, title="读史明理守初心", section=make.section("科协动态"))
 
 Defaults describe content a reader may already see (a published issue, a published article
 published yesterday, a published event next week); tests about drafts say so explicitly.
@@ -418,7 +418,7 @@ def article_form(*, section, people=(), **fields):
         "issue": "",
         "section": str(section.pk),
         "kicker": "",
-        "title": "学史明志守初心 缅怀先烈学先进",
+        "title": "读史明理守初心 科技为民勇担当",
         "subtitle": "",
         "slug": "",
         "byline": "",

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(blank=True, help_text='留空则按标题拼音生成', max_length=80, verbose_name='网址名')),
                 ('summary', models.TextField(blank=True, help_text='用于列表和分享；留空则不显示', verbose_name='摘要')),
                 ('body', bulletin.sanitize.RichTextField(blank=True, verbose_name='正文')),
-                ('byline', models.CharField(blank=True, help_text='如“文_郑州大学商学院 李爽 余操”', max_length=200, verbose_name='署名')),
+                ('byline', models.CharField(blank=True, help_text='如“文_省社会科学院经济研究所 李可 余明”', max_length=200, verbose_name='署名')),
                 ('contributor', models.CharField(blank=True, help_text='供稿单位，如“省科协办公室”；多个单位用“、”分隔', max_length=200, verbose_name='供稿')),
                 ('first_page', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='首页码')),
                 ('last_page', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='末页码')),

@@ -44,7 +44,7 @@ def admin_url(model, view):
 def content(published_issue):
     """One of everything, so that changelists have rows to show."""
     article = make.article(published_issue, first_page=3, last_page=4, topics=[make.topic("乡村振兴")])
-    person = make.person("张双虎")
+    person = make.person("张启航")
     make.link(article, person)
     make.photo(article, caption="黄河地质博物馆")
     make.news(title="网站新闻")
@@ -261,11 +261,11 @@ def test_article_form_edits_the_body_with_ckeditor(staff_client):
 
 
 def test_editor_creates_an_article_with_its_people_and_is_recorded_as_its_author(staff_client, editor, admin_errors):
-    person = make.person("张双虎")
+    person = make.person("张启航")
     data = make.article_form(
         section=make.section("科海观澜"),
         title="难解之谜",
-        byline="文_张双虎",
+        byline="文_张启航",
         people=[(person, ArticlePerson.Role.AUTHOR)],
     )
 

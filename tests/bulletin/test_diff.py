@@ -118,7 +118,7 @@ def test_compare_with_a_history_record_shows_what_changed_since_then():
 
 @pytest.mark.django_db
 def test_compare_with_nothing_lists_every_field_that_has_a_value():
-    article = make.article(None, title="动员大会召开", byline="文_李爽")
+    article = make.article(None, title="动员大会召开", byline="文_李可")
 
     changes = compare(None, article, FIELDS)
 

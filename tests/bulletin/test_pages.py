@@ -30,7 +30,7 @@ def contents(published_issue):
     )
     make.article(
         published_issue,
-        title="学史明志守初心 缅怀先烈学先进",
+        title="读史明理守初心 科技为民勇担当",
         subtitle="——省科协党史学习教育动员大会侧记",
         section=make.section("要情快报", parent=special, order=60),
         first_page=11,
@@ -47,7 +47,7 @@ def contents(published_issue):
         published_issue,
         kicker="难解之谜：",
         title="地球内部有什么",
-        byline="文_张双虎",
+        byline="文_张启航",
         section=make.section("科海观澜", order=50),
         first_page=44,
         last_page=45,
@@ -67,7 +67,7 @@ def toc_of(page, issue):
 
 EXPECTED_TOC = [
     ("卷首", "致全省科技工作者的倡议书"),
-    ("要情快报", "学史明志守初心 缅怀先烈学先进"),
+    ("要情快报", "读史明理守初心 科技为民勇担当"),
     ("科协动态", "省科协召开全委会议"),
     ("科海观澜", "难解之谜：地球内部有什么"),
 ]
@@ -132,18 +132,18 @@ def test_issue_page_lists_sections_in_order_with_their_articles(client, read_pag
 def test_issue_page_shows_a_sub_column_under_its_parent_column(client, read_page, contents):
     page = read_page(client.get(contents.get_absolute_url()))
 
-    assert page.in_order("学党史 强科技", "要情快报", "学史明志守初心")
+    assert page.in_order("学党史 强科技", "要情快报", "读史明理守初心")
 
 
 def test_issue_page_prints_an_unlabelled_column_in_place_without_its_name(client, read_page, published_issue):
     make.article(published_issue, title="省科协召开全委会议", section=make.section("科协动态", order=30))
     profile = make.section("人物通讯", order=20, show_heading=False)
     make.article(published_issue, title="泥土里长出来的科技书记", section=profile)
-    make.article(published_issue, title="学史明志守初心", section=make.section("要情快报", order=10))
+    make.article(published_issue, title="读史明理守初心", section=make.section("要情快报", order=10))
 
     page = read_page(client.get(published_issue.get_absolute_url()))
 
-    assert page.in_order("要情快报", "学史明志守初心", "泥土里长出来的科技书记", "科协动态", "省科协召开全委会议")
+    assert page.in_order("要情快报", "读史明理守初心", "泥土里长出来的科技书记", "科协动态", "省科协召开全委会议")
     assert not page.contains("人物通讯")
 
 
@@ -151,9 +151,9 @@ def test_issue_page_shows_subtitles_bylines_and_page_ranges(client, read_page, c
     page = read_page(client.get(contents.get_absolute_url()))
 
     assert page.in_order("致全省科技工作者的倡议书", "1—2")
-    assert page.in_order("学史明志守初心 缅怀先烈学先进", "11—18", "——省科协党史学习教育动员大会侧记")
+    assert page.in_order("读史明理守初心 科技为民勇担当", "11—18", "——省科协党史学习教育动员大会侧记")
     assert page.in_order("省科协召开全委会议", "25", "文_省科协办公室")
-    assert page.in_order("难解之谜：", "地球内部有什么", "44—45", "文_张双虎")
+    assert page.in_order("难解之谜：", "地球内部有什么", "44—45", "文_张启航")
 
 
 def test_issue_page_shows_the_issue_its_theme_and_cover_caption(client, read_page):
@@ -176,7 +176,7 @@ def feature(published_issue):
         kicker="难解之谜：",
         title="地球内部有什么",
         subtitle="——从黄河地质博物馆说起",
-        byline="文_张双虎",
+        byline="文_张启航",
         contributor="省科协科普部",
         body="<h2>一、地核</h2><p>地球内部分为地壳、地幔和地核。</p>",
         section=make.section("科海观澜"),
@@ -184,7 +184,7 @@ def feature(published_issue):
         last_page=45,
         topics=[make.topic("科普")],
     )
-    make.link(article, make.person("张双虎", title="记者"), role=ArticlePerson.Role.AUTHOR)
+    make.link(article, make.person("张启航", title="记者"), role=ArticlePerson.Role.AUTHOR)
     make.link(
         article,
         make.person("单霁翔", title="研究员"),
@@ -198,7 +198,7 @@ def feature(published_issue):
 def test_article_page_shows_the_headline_as_printed(client, read_page, feature):
     page = read_page(client.get(feature.get_absolute_url()))
 
-    assert page.in_order("难解之谜：", "地球内部有什么", "——从黄河地质博物馆说起", "文_张双虎")
+    assert page.in_order("难解之谜：", "地球内部有什么", "——从黄河地质博物馆说起", "文_张启航")
 
 
 def test_article_page_shows_the_body_with_its_subheads(client, read_page, feature):
@@ -225,7 +225,7 @@ def test_article_page_names_its_issue_and_pages(client, read_page, feature):
 def test_article_page_lists_people_with_their_role_and_title_as_printed(client, read_page, feature):
     people = read_page(client.get(feature.get_absolute_url())).region("本文人物")
 
-    assert people.in_order("张双虎", "作者", "记者", "单霁翔", "报道对象", "党组成员、副主席")
+    assert people.in_order("张启航", "作者", "记者", "单霁翔", "报道对象", "党组成员、副主席")
     assert not people.contains("研究员")
     assert "/people/shan-ji-xiang/" in people.links()
 

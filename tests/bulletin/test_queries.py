@@ -20,7 +20,7 @@ def fill(issue, count, *, topic=None):
             issue,
             title=f"{issue.number}期稿件{i}",
             section=sections[i % 3],
-            byline="文_张双虎",
+            byline="文_张启航",
             first_page=1 + i % 40,
             topics=[topic] if topic else (),
         )

@@ -27,7 +27,7 @@ def live(newsroom, published_issue):
         created_by=newsroom.author,
         updated_by=newsroom.author,
     )
-    make.link(article, make.person("张双虎"))
+    make.link(article, make.person("张启航"))
     make.photo(article, caption="会议现场")
     return article
 
@@ -68,7 +68,7 @@ def test_a_revision_is_a_draft_copy_of_the_live_article_with_the_changes(newsroo
         live.issue,
         live.slug,
     )
-    assert [p.person.name for p in revision.person_links.all()] == ["张双虎"]
+    assert [p.person.name for p in revision.person_links.all()] == ["张启航"]
     assert [p.caption for p in revision.photos.all()] == ["会议现场"]
     assert [t.name for t in revision.topics.all()] == ["党史学习教育"]
     assert (revision.created_by, revision.updated_by) == (newsroom.author, newsroom.author)
@@ -135,7 +135,7 @@ def approved_revision(newsroom, live):
     """A revision with new text, person, photo and topic, approved at every stage."""
     revision = revise(live, newsroom, title="动员大会隆重召开", body=NEW_BODY)
     revision.person_links.all().delete()
-    make.link(revision, make.person("李爽"))
+    make.link(revision, make.person("李可"))
     revision.photos.all().delete()
     make.photo(revision, caption="主席讲话")
     revision.topics.set([make.topic("科协动态")])
@@ -163,7 +163,7 @@ def test_publishing_a_revision_replaces_the_live_text_people_photos_and_topics(
 
     live.refresh_from_db()
     assert (live.title, live.body, live.status) == ("动员大会隆重召开", NEW_BODY, "published")
-    assert [p.person.name for p in live.person_links.all()] == ["李爽"]
+    assert [p.person.name for p in live.person_links.all()] == ["李可"]
     assert [p.caption for p in live.photos.all()] == ["主席讲话"]
     assert [t.name for t in live.topics.all()] == ["科协动态"]
     text = page_text(client, read_page, live.get_absolute_url())

@@ -21,7 +21,7 @@ def coverage(published_issue):
     """A published article in every kind of listing: its issue, section, topic, person and event."""
     section = make.section("科协动态")
     topic = make.topic("党史学习教育")
-    person = make.person("张双虎")
+    person = make.person("张启航")
     article = make.article(published_issue, title=SHOWN, section=section, topics=[topic])
     make.link(article, person)
     event = make.event(title="全委会议", articles=[article])

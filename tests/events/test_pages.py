@@ -79,12 +79,12 @@ def test_event_page_lists_its_coverage_newest_first(client, read_page, published
 
 
 def test_event_page_lists_the_people_involved(client, read_page):
-    person = make.person("张双虎", title="党组成员、副主席")
+    person = make.person("张启航", title="党组成员、副主席")
     event = make.event(title="基层调研", people=[person])
 
     people = read_page(client.get(event.get_absolute_url())).region("相关人物")
 
-    assert people.in_order("张双虎", "党组成员、副主席")
+    assert people.in_order("张启航", "党组成员、副主席")
     assert person.get_absolute_url() in people.links()
 
 

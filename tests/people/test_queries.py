@@ -14,7 +14,7 @@ MAX_QUERIES = 8
 def person_in(count, issue):
     person = make.person()
     for i in range(count):
-        article = make.article(issue if i % 2 else None, byline="文_张双虎")
+        article = make.article(issue if i % 2 else None, byline="文_张启航")
         make.link(article, person, role=ArticlePerson.Role.AUTHOR)
         make.link(article, person, role=ArticlePerson.Role.SUBJECT, printed_title="党组成员、副主席")
         make.event(people=[person], articles=[article])

@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("name", "slug"),
     [
-        ("张双虎", "zhang-shuang-hu"),
+        ("张启航", "zhang-qi-hang"),
         ("单霁翔", "shan-ji-xiang"),  # 单 is "dan" in 单位 but "shan" as a surname
         ("曾国藩", "zeng-guo-fan"),  # not "ceng"
         ("解缙", "xie-jin"),  # not "jie"
