@@ -19,7 +19,7 @@ def leader(published_issue):
     """A leader who wrote one article, is the subject of another and is mentioned in a third."""
     person = make.person("单霁翔", title="党组书记", organisation="省科学技术协会", bio="<p>长期从事科普工作。</p>")
     wrote = make.article(None, title="在全委会议上的讲话", published_at=days_ago(30))
-    profiled = make.article(published_issue, title="第一书记的楷模", published_at=days_ago(2))
+    profiled = make.article(published_issue, title="扎根乡村的科技书记", published_at=days_ago(2))
     mentioned = make.article(published_issue, title="省科协召开全委会议", published_at=days_ago(10))
     make.link(wrote, person, role=ArticlePerson.Role.AUTHOR)
     make.link(profiled, person, role=ArticlePerson.Role.SUBJECT, printed_title="领导小组组长")
@@ -37,14 +37,14 @@ def test_person_page_introduces_the_person(client, read_page, leader):
 def test_person_page_lists_every_article_they_wrote_or_appear_in_newest_first(client, read_page, leader):
     articles = read_page(client.get(leader.get_absolute_url())).region("相关稿件")
 
-    assert articles.in_order("第一书记的楷模", "省科协召开全委会议", "在全委会议上的讲话")
+    assert articles.in_order("扎根乡村的科技书记", "省科协召开全委会议", "在全委会议上的讲话")
     assert not articles.contains("与他无关的稿件")
 
 
 def test_person_page_shows_their_role_and_printed_title_in_each_article(client, read_page, leader):
     articles = read_page(client.get(leader.get_absolute_url())).region("相关稿件")
 
-    assert articles.in_order("第一书记的楷模", "报道对象", "领导小组组长", "省科协召开全委会议", "提及")
+    assert articles.in_order("扎根乡村的科技书记", "报道对象", "领导小组组长", "省科协召开全委会议", "提及")
     assert articles.in_order("在全委会议上的讲话", "作者")
 
 
