@@ -16,6 +16,8 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-test.lock
+	@# axe-core for the accessibility tests; without npm those tests are skipped with the reason shown.
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; fi
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from bulletin import admin_views, docx_import, workflow
+from bulletin import admin_views, docx_import, redirects, workflow
 from bulletin.diff import text_of
 from bulletin.forms import ArticleForm, DocxImportForm, IssueArticleForm, IssueArticleFormSet
 from bulletin.models import (
@@ -315,6 +315,13 @@ class IssueAdmin(admin.ModelAdmin):
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Correcting a released issue's year or number moves all its articles' addresses.
+        with redirects.remembering_addresses(obj.articles.all()):
+            return super().save_model(request, obj, form, change)
+
     @admin.display(description="稿件数", ordering="num_articles")
     def article_count(self, issue):
         return issue.num_articles
@@ -397,7 +404,7 @@ class ArticlePersonInline(FrozenInline, admin.TabularInline):
 
 class ArticlePhotoInline(FrozenInline, admin.TabularInline):
     model = ArticlePhoto
-    fields = ["image", "preview", "caption", "credit", "position"]
+    fields = ["image", "preview", "alt", "caption", "credit", "position"]
     readonly_fields = ["preview"]
     extra = 1
 
@@ -567,7 +574,11 @@ class ArticleAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
                 return
             obj.saved_revision = workflow.start_revision(obj, by=request.user, changes=changes)
             return
-        super().save_model(request, obj, form, change)
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # A withdrawn article may be moved before it is published again: its old address is kept.
+        with redirects.remembering_addresses(Article.objects.filter(pk=obj.pk)):
+            return super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         if not hasattr(form.instance, "saved_revision"):

@@ -1437,7 +1437,7 @@ def _published_at(spec, issue):
 def _load_photos(article, photos):
     for position, (caption, palette) in enumerate(photos, start=1):
         photo = article.photos.filter(position=position).first() or ArticlePhoto(article=article, position=position)
-        photo.caption = caption
+        photo.caption = photo.alt = caption
         if not _stored(photo.image):
             picture = _picture((900, 600), palette, seed=article.pk * 10 + position)
             photo.image.save(f"demo-{article.pk}-{position}.jpg", ContentFile(picture), save=False)

@@ -629,7 +629,10 @@ def _create_drafts(imported, *, issue, section, by, saved_files):
             for n, person in enumerate(linked)
         )
         for n, photo in enumerate(item.photos):
-            row = ArticlePhoto(article=article, caption=photo.caption, credit=photo.credit, position=n)
+            # The caption is a first description; the admin asks for a better one if there is none.
+            row = ArticlePhoto(
+                article=article, alt=photo.caption, caption=photo.caption, credit=photo.credit, position=n
+            )
             row.image.save(f"{article.slug or 'photo'}-{n + 1}.{photo.extension}", ContentFile(photo.content))
             saved_files.append((row.image.storage, row.image.name))
 

@@ -4,6 +4,7 @@ Public code reads through the querysets' ``public()`` methods only; they are the
 definition of what a reader may see.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from bulletin import search
+from bulletin.diff import text_of
 from bulletin.images import PublicImageField
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
@@ -431,6 +434,22 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of articles shows: issue, section and the teaser photo."""
         return self.select_related("issue", "section").prefetch_related("photos")
 
+    def related_to(self, article):
+        """Other articles in ``article``'s section or about any of its people, newest first.
+
+        Reads the people from ``article.person_links``, which ``for_detail()`` prefetches.
+        """
+        related = Q(section_id=article.section_id)
+        person_ids = [link.person_id for link in article.person_links.all()]
+        if person_ids:
+            related |= Q(Exists(ArticlePerson.objects.filter(article=OuterRef("pk"), person_id__in=person_ids)))
+        return (
+            self.filter(related)
+            .exclude(pk__in=[article.pk, article.live_article_id])
+            .select_related("issue", "section")
+            .latest_first()
+        )
+
     def for_detail(self):
         return self.select_related("issue", "section", "section__parent").prefetch_related(
             "topics",
@@ -479,7 +498,10 @@ class Article(Reviewable):
         editable=False,
         help_text="已发布稿件的修改稿：审核通过并发布后替换线上版本",
     )
-    history = HistoricalRecords(verbose_name="修改记录")
+    search_title = models.TextField("检索用标题", blank=True, default="", editable=False)
+    search_body = models.TextField("检索用正文", blank=True, default="", editable=False)
+    # The search text is derived from the other fields; history keeps what editors wrote.
+    history = HistoricalRecords(verbose_name="修改记录", excluded_fields=list(search.SEARCH_FIELDS))
 
     objects = ArticleQuerySet.as_manager()
 
@@ -529,9 +551,38 @@ class Article(Reviewable):
             kwargs={"year": self.issue.year, "number": self.issue.number, "slug": self.slug},
         )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # What the slug was derived from, so that a retitled draft's address can follow its title.
+        article._stored_title = article.__dict__.get("title")
+        return article
+
     def derive_fields(self):
         super().derive_fields()
+        if self._slug_follows_title():
+            self.slug = ""
         fill_slug(self, pinyin_slug(self.title), Article.objects.originals().filter(issue_id=self.issue_id))
+        self.derive_search_fields()
+        self._stored_title = self.title
+
+    def _slug_follows_title(self):
+        """Whether a new title should bring a new slug: only before the article is first published,
+        and only if the slug is still the one made from the old title (not one an editor chose).
+
+        Once published (``published_at`` is kept through withdrawal) an address stays, whatever
+        the title becomes; a revision never changes it (``workflow.REVISED_FIELDS``).
+        """
+        stored = getattr(self, "_stored_title", None)
+        if stored is None or stored == self.title or self.published_at is not None or self.live_article_id:
+            return False
+        derived = pinyin_slug(stored)
+        return self.slug == derived or re.fullmatch(rf"{re.escape(derived)}-\d+", self.slug or "") is not None
+
+    def derive_search_fields(self):
+        """Fill the segmented text ``bulletin.search`` reads; the title counts more than the body."""
+        self.search_title = search.index_text(self.kicker, self.title, self.subtitle)
+        self.search_body = search.index_text(self.summary, text_of(self.body), self.byline, self.contributor)
 
     @property
     def teaser_photo(self):
@@ -612,6 +663,12 @@ class ArticlePhoto(models.Model):
         upload_to="articles/%Y/%m/",
         help_text="JPEG、PNG、WebP 或 GIF；上传时会去掉拍摄地点等隐藏信息。第一张图片也用作列表中的题图",
     )
+    alt = models.CharField(
+        "替代文字",
+        max_length=300,
+        help_text="为看不到图片的读者（使用读屏软件或图片未能加载）描述画面内容，如“科技工作者在田间查看小麦长势”；"
+        "不要只写“图片”或重复标题",
+    )
     caption = models.CharField("图片说明", max_length=300, blank=True)
     credit = models.CharField("摄影", max_length=100, blank=True, help_text="拍摄者或图片来源，如“张伟”；留空则不署名")
     position = models.PositiveSmallIntegerField("顺序", default=0)
@@ -623,6 +680,25 @@ class ArticlePhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.image.name
+
+
+class ArticleRedirect(models.Model):
+    """An address an article had once readers could see it; requests for it are sent on with a 301.
+
+    Recorded where addresses change (``bulletin.redirects``); followed only while the article is public.
+    """
+
+    old_path = models.CharField("旧网址", max_length=300, unique=True)
+    article = models.ForeignKey(Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "旧网址"
+        verbose_name_plural = "旧网址"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.old_path} → 《{self.article}》"
 
 
 class ShareLinkQuerySet(models.QuerySet):

@@ -1,12 +1,16 @@
 from django.db.models import Prefetch, Q
 from django.db.models.query import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from bulletin import redirects, search, seo
+from bulletin.diff import text_of
+from bulletin.filters import ArticleSearchFilter
 from bulletin.models import (
     Article,
     ArticlePerson,
@@ -19,8 +23,10 @@ from bulletin.models import (
     table_of_contents,
 )
 from events.models import Event
+from people.models import Person
 
 LATEST_NEWS_COUNT = 8
+RELATED_COUNT = 4
 
 
 class HomeView(TemplateView):
@@ -50,7 +56,7 @@ class IssueDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         articles = Article.objects.public().filter(issue=self.object).for_toc()
-        return super().get_context_data(toc=table_of_contents(articles), **kwargs)
+        return super().get_context_data(toc=table_of_contents(articles), meta=seo.issue_meta(self.object), **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -60,6 +66,22 @@ class ArticleDetailView(DetailView):
     def articles(self):
         return Article.objects.public().for_detail().prefetch_related(public_events())
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the article had before it moved (bulletin.redirects): send readers on.
+            moved = self.moved_article()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
+
+    def moved_article(self):
+        return redirects.moved_article(self.request.path)
+
+    def page_meta(self):
+        return seo.article_meta(self.object)
+
     def get_object(self, queryset=None):
         return get_object_or_404(
             self.articles(),
@@ -67,6 +89,39 @@ class ArticleDetailView(DetailView):
             issue__number=self.kwargs["number"],
             slug=self.kwargs["slug"],
         )
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        previous, following = neighbours_in_issue(article)
+        related = Article.objects.public().related_to(article)[:RELATED_COUNT]
+        return super().get_context_data(
+            previous_article=previous,
+            next_article=following,
+            related_articles=related,
+            meta=self.page_meta(),
+            absolute_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            **kwargs,
+        )
+
+
+def neighbours_in_issue(article):
+    """The public articles just before and after ``article`` in its issue's table of contents.
+
+    One query of titles and slugs for the whole issue, whatever its size; (None, None) for news.
+    """
+    if article.issue_id is None:
+        return None, None
+    entries = list(
+        Article.objects.public().filter(issue_id=article.issue_id).in_toc_order().only("pk", "title", "slug")
+    )
+    pks = [entry.pk for entry in entries]
+    here = article.live_article_id or article.pk
+    if here not in pks:
+        return None, None
+    index = pks.index(here)
+    for entry in entries:
+        entry.issue = article.issue  # for get_absolute_url, without a query per entry
+    return (entries[index - 1] if index > 0 else None), (entries[index + 1] if index + 1 < len(pks) else None)
 
 
 class NewsDetailView(ArticleDetailView):
@@ -86,6 +141,12 @@ class UnlistedPage:
         response = super().dispatch(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+    def page_meta(self):
+        return None  # no canonical address, link preview or structured data for what is not public
+
+    def moved_article(self):
+        return None
 
 
 class ArticlePreviewView(UnlistedPage, ArticleDetailView):
@@ -186,3 +247,60 @@ class TopicDetailView(ArticleStreamView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class RobotsView(TemplateView):
+    """``robots.txt``: everything may be crawled but the admin and previews; where the sitemap is."""
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sitemap_url=seo.absolute_url(reverse("sitemap")), **kwargs)
+
+
+class SearchView(ListView):
+    """Public articles containing every word of ``q``, narrowed by the filters, and a few people
+    and events that match too; terms are highlighted in titles and snippets.
+
+    A query that cannot be searched (empty, only punctuation) gets a page that says why.
+    """
+
+    template_name = "bulletin/search.html"
+    context_object_name = "articles"
+    paginate_by = 20
+    others_count = 5
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.parse_query(request.GET.get("q", ""))
+        self.filter = ArticleSearchFilter(request.GET, queryset=Article.objects.public())
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        articles = search.matching(self.filter.qs, self.query, then=("-published_at", "-pk"))
+        # The segmented text is for the database only; the page never shows it.
+        return articles.for_listing().defer(*search.SEARCH_FIELDS)
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range shows the nearest page rather than an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["articles"]:
+            article.highlighted_title = search.highlight(article.title, self.query)
+            article.snippet = search.snippet(self.query, text_of(article.body), article.summary)
+        first_page = context["page_obj"].number == 1
+        people = search.matching(Person.objects.public(), self.query, then=("slug",))
+        events = search.matching(Event.objects.public(), self.query, then=("-start_date", "-pk"))
+        context.update(
+            query=self.query,
+            filter=self.filter,
+            people=list(people[: self.others_count]) if first_page else [],
+            events=list(events[: self.others_count]) if first_page else [],
+            max_query_length=search.MAX_QUERY_LENGTH,
+        )
+        return context

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from bulletin import notify
+from bulletin import notify, redirects
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ReviewStage, WorkflowLog
 from bulletin.models import PublicationStatus as S
 from bulletin.slugs import unique_slug
@@ -172,6 +172,8 @@ TRANSITIONS = {
 # Editing published articles --------------------------------------------------------------------
 
 
+# Not the issue or the slug: a published article keeps its address whatever its new title
+# (bulletin.redirects).
 REVISED_FIELDS = [
     "section_id",
     "kicker",
@@ -267,11 +269,13 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
         names = "、".join(f"《{a.title}》（{a.get_status_display()}）" for a in blocking)
         raise TransitionRefused(f"以下稿件尚未审核通过，本期不能发布：{names}")
     web_news = Article.objects.originals().filter(issue__isnull=True)
-    for article in blocking:
-        article.issue = None
-        article.first_page = article.last_page = None
-        article.slug = unique_slug(article.slug, lambda s: web_news.filter(slug=s).exists(), max_length=80)
-        article.save(update_fields=["issue", "slug", "first_page", "last_page", "updated_at"])
+    # An article moved out may have been public before (withdrawn, then reopened).
+    with redirects.remembering_addresses(Article.objects.filter(pk__in=[a.pk for a in blocking])):
+        for article in blocking:
+            article.issue = None
+            article.first_page = article.last_page = None
+            article.slug = unique_slug(article.slug, lambda s: web_news.filter(slug=s).exists(), max_length=80)
+            article.save(update_fields=["issue", "slug", "first_page", "last_page", "updated_at"])
     at = at or timezone.now()
     issue.status = Issue.Status.PUBLISHED
     issue.published_at = at
@@ -394,7 +398,9 @@ def _copy_relations(source, target):
     )
     target.photos.all().delete()
     ArticlePhoto.objects.bulk_create(
-        ArticlePhoto(article=target, image=p.image.name, caption=p.caption, credit=p.credit, position=p.position)
+        ArticlePhoto(
+            article=target, image=p.image.name, alt=p.alt, caption=p.caption, credit=p.credit, position=p.position
+        )
         for p in source.photos.all()
     )
     target.topics.set(source.topics.all())

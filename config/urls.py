@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from bulletin import editor_uploads
+from bulletin.sitemaps import SITEMAPS
+from bulletin.views import RobotsView
 
 # django_ckeditor_5's own URLs are left out: its upload view lets any staff member store any
 # Pillow-readable file, metadata and all, under the uploader's file name at the media root. The
@@ -12,6 +15,8 @@ urlpatterns = [
     path("admin/review/", include("bulletin.review_urls")),
     path("admin/editor/images/", editor_uploads.upload_image, name="editor-image-upload"),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
     path("people/", include("people.urls")),
     path("events/", include("events.urls")),
     path("", include("bulletin.urls")),

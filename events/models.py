@@ -5,6 +5,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from bulletin import search
+from bulletin.diff import text_of
 from bulletin.models import PublicationStatus, Reviewable
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
@@ -31,6 +33,14 @@ class EventQuerySet(models.QuerySet):
             .order_by("-start_date", "-pk")
         )
 
+    def overlapping(self, first, last):
+        """Events running on any day from ``first`` to ``last`` (inclusive), in the order of a day's agenda."""
+        return (
+            self.alias(ends_on=Coalesce("end_date", "start_date"))
+            .filter(start_date__lte=last, ends_on__gte=first)
+            .order_by("start_date", F("start_time").asc(nulls_first=True), "pk")
+        )
+
 
 class Event(Reviewable):
     Status = PublicationStatus
@@ -46,6 +56,8 @@ class Event(Reviewable):
     description = RichTextField("活动介绍", blank=True)
     articles = models.ManyToManyField("bulletin.Article", verbose_name="相关稿件", blank=True, related_name="events")
     people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
+    search_title = models.TextField("检索用名称", blank=True, default="", editable=False)
+    search_body = models.TextField("检索用介绍", blank=True, default="", editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -76,6 +88,12 @@ class Event(Reviewable):
     def derive_fields(self):
         super().derive_fields()
         fill_slug(self, pinyin_slug(self.title), Event.objects)
+        self.derive_search_fields()
+
+    def derive_search_fields(self):
+        """Fill the segmented text ``bulletin.search`` reads; the name counts more than the rest."""
+        self.search_title = search.index_text(self.title)
+        self.search_body = search.index_text(self.place, self.organiser, text_of(self.description))
 
     @property
     def is_multi_day(self):

@@ -1,10 +1,20 @@
+import datetime
+
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
 
 from bulletin.models import Article
+from events import calendar, ics
 from events.models import Event
 from people.models import Person
+
+ICALENDAR = "text/calendar; charset=utf-8"
+# The feed reaches this far back, so a subscribed calendar keeps last year's events.
+FEED_HISTORY = datetime.timedelta(days=365)
 
 
 class EventListView(ListView):
@@ -18,7 +28,15 @@ class EventListView(ListView):
         return Event.objects.public().past()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(upcoming=Event.objects.public().upcoming(), **kwargs)
+        today = timezone.localdate()
+        feed_url = self.request.build_absolute_uri(reverse("events:calendar-feed"))
+        return super().get_context_data(
+            upcoming=Event.objects.public().upcoming(),
+            this_month=reverse("events:event-month", kwargs={"year": today.year, "month": today.month}),
+            feed_url=feed_url,
+            webcal_url="webcal://" + feed_url.split("://", 1)[1],
+            **kwargs,
+        )
 
 
 class EventDetailView(DetailView):
@@ -31,3 +49,40 @@ class EventDetailView(DetailView):
             Prefetch("people", queryset=Person.objects.public()),
         )
         return get_object_or_404(events, slug=self.kwargs["slug"])
+
+
+class EventMonthView(TemplateView):
+    """A month's calendar: a Monday-first grid on wide screens, the days with events on phones."""
+
+    template_name = "events/event_month.html"
+
+    def get_context_data(self, **kwargs):
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not calendar.month_exists(year, month):
+            raise Http404("没有这个月份。")
+        today = timezone.localdate()
+        return super().get_context_data(
+            calendar=calendar.month_of(year, month, today=today),
+            weekdays=calendar.WEEKDAYS,
+            this_month=datetime.date(today.year, today.month, 1),
+            **kwargs,
+        )
+
+
+def event_ics(request, slug):
+    """One public event as an .ics file to add to a calendar."""
+    event = get_object_or_404(Event.objects.public(), slug=slug)
+    response = HttpResponse(ics.to_ical([event], absolute_url=request.build_absolute_uri), content_type=ICALENDAR)
+    # Slugs are ASCII pinyin, so the file name needs no RFC 5987 encoding.
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+def calendar_feed(request):
+    """Every public event from a year ago on, for calendars to subscribe to."""
+    since = timezone.localdate() - FEED_HISTORY
+    events = Event.objects.public().upcoming(today=since)
+    body = ics.to_ical(events, absolute_url=request.build_absolute_uri, feed=True)
+    response = HttpResponse(body, content_type=ICALENDAR)
+    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    return response

@@ -2,10 +2,20 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from bulletin import search
+from bulletin.diff import text_of
 from bulletin.images import PublicImageField
 from bulletin.models import DerivedFieldsModel
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, name_slug
+
+INITIALS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def initial_of(slug):
+    """The letter a slug files under in the directory: ``shan-ji-xiang`` → ``S``; ``""`` if not A–Z."""
+    letter = slug[:1].upper()
+    return letter if letter in INITIALS else ""
 
 
 class PersonQuerySet(models.QuerySet):
@@ -34,6 +44,14 @@ class Person(DerivedFieldsModel):
     )
     title = models.CharField("现任职务", max_length=200, blank=True)
     organisation = models.CharField("单位", max_length=200, blank=True)
+    initial = models.CharField(
+        "姓名首字母",
+        max_length=1,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="网址名的第一个字母（A–Z），人物目录按它分组；网址名不以字母开头时为空",
+    )
     bio = RichTextField("简介", blank=True)
     photo = PublicImageField(
         "照片",
@@ -43,6 +61,8 @@ class Person(DerivedFieldsModel):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
+    search_title = models.TextField("检索用姓名", blank=True, default="", editable=False)
+    search_body = models.TextField("检索用简介", blank=True, default="", editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -59,3 +79,10 @@ class Person(DerivedFieldsModel):
 
     def derive_fields(self):
         fill_slug(self, name_slug(self.name), Person.objects)
+        self.derive_search_fields()
+        self.initial = initial_of(self.slug)
+
+    def derive_search_fields(self):
+        """Fill the segmented text ``bulletin.search`` reads; the name counts more than the rest."""
+        self.search_title = search.index_text(self.name)
+        self.search_body = search.index_text(self.title, self.organisation, text_of(self.bio))

@@ -1,18 +1,38 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
 from bulletin.models import Article, ArticlePerson
+from people.filters import PersonFilter
 from people.models import Person
 
 
-class PersonListView(ListView):
+class PersonListView(FilterView):
+    """Public people in pinyin order, narrowed by organisation and initial letter.
+
+    A filter value that is not offered (an unknown organisation, a letter outside A–Z) shows
+    an empty list rather than everyone.
+    """
+
     template_name = "people/person_list.html"
+    filterset_class = PersonFilter
     context_object_name = "people"
     paginate_by = 60
 
     def get_queryset(self):
         return Person.objects.public().order_by("slug")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = context["filter"]
+        chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+        return {
+            **context,
+            "letters": filterset.letters(),
+            "chosen_letter": chosen.get("initial") or "",
+            "chosen_organisation": chosen.get("organisation") or "",
+        }
 
 
 class PersonDetailView(DetailView):

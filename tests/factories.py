@@ -132,10 +132,67 @@ def tiny_png(name="photo.png", colour=(200, 30, 30)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def photo(article, *, caption="", position=0, credit="", image=None):
+def photo(article, *, caption="", alt=None, position=0, credit="", image=None):
+    """A photo of ``article``; its alt text describes it as the caption does unless given."""
     return ArticlePhoto.objects.create(
-        article=article, image=image or tiny_png(), caption=caption, credit=credit, position=position
+        article=article,
+        image=image or tiny_png(),
+        alt=(caption or "会场全景") if alt is None else alt,
+        caption=caption,
+        credit=credit,
+        position=position,
     )
+
+
+TYPICAL_SENTENCES = (
+    "为推动科普资源向基层延伸，省科协组织科普大篷车走进山区学校和乡村社区，带去机器人、天文望远镜和互动展品。",
+    "活动现场，科技辅导员用通俗的语言讲解小麦赤霉病的防治知识，农民群众纷纷拿出手机记录要点。",
+    "不少学生第一次通过望远镜看到月球表面的环形山，兴奋地与同伴讨论宇宙的奥秘。",
+    "据介绍，今年以来全省已累计开展各类科普活动一千二百余场，受益群众超过三十万人次。",
+    "下一步，省科协将继续完善科普工作机制，推动优质科普资源共建共享，让科学精神在基层落地生根。",
+)
+
+
+def typical_body(paragraphs=9, sentences=3):
+    """Rich text of an ordinary feature: about 1,200 Chinese characters with two subheads."""
+    sentence = itertools.cycle(TYPICAL_SENTENCES)
+    blocks = []
+    for n in range(paragraphs):
+        if n in (2, 4):
+            blocks.append(f"<h2>{'走进课堂' if n == 2 else '扎根基层'}</h2>")
+        blocks.append("<p>" + "".join(next(sentence) for _ in range(sentences)) + "</p>")
+    return "".join(blocks)
+
+
+def typical_article(issue, *, photos=3, **fields):
+    """An article as most issues print it: kicker, subtitle, byline, summary, about 1,200
+    characters of text, ``photos`` captioned photos (800×600), two people and a topic."""
+    fields = {
+        "kicker": "科普进基层：",
+        "title": "科普大篷车开进山区学校",
+        "subtitle": "——省科协“科普进万家”活动侧记",
+        "byline": "文_省科协科普部 王晓 李可",
+        "summary": "科普大篷车走进山区学校和乡村社区，把机器人、天文望远镜和农业科技知识送到群众身边。",
+        "body": typical_body(),
+        "contributor": "省科协科普部",
+        "first_page": 12,
+        "last_page": 14,
+        "topics": [topic("科普进万家")],
+        **fields,
+    }
+    obj = article(issue, **fields)
+    for n in range(photos):
+        photo(
+            obj,
+            image=image_upload(f"photo{n}.jpg", size=(800, 600), colour=(40 + 60 * n, 120, 90)),
+            caption=f"科普大篷车活动现场{n + 1}",
+            alt=f"学生们围着科普展品观看讲解（第{n + 1}张）",
+            credit="张伟",
+            position=n,
+        )
+    link(obj, person("王晓", title="省科协科普部部长"), role=ArticlePerson.Role.AUTHOR)
+    link(obj, person("李可"), role=ArticlePerson.Role.AUTHOR, position=1)
+    return obj
 
 
 # Images -----------------------------------------------------------------------------------------

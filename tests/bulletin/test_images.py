@@ -164,6 +164,7 @@ def test_a_bad_article_photo_is_refused_on_its_row_of_the_article_form(staff_cli
         **{
             "photos-TOTAL_FORMS": "1",
             "photos-0-image": make.image_upload("photo.jpg", SVG_WITH_SCRIPT, content_type="image/svg+xml"),
+            "photos-0-alt": "会场全景",
             "photos-0-caption": "现场",
             "photos-0-position": "0",
         },
@@ -230,6 +231,7 @@ def test_an_article_photo_uploaded_in_the_admin_is_stored_without_gps_camera_or_
         **{
             "photos-TOTAL_FORMS": "1",
             "photos-0-image": make.image_upload("IMG_0001.jpg", content),
+            "photos-0-alt": "会场全景",
             "photos-0-caption": "现场",
             "photos-0-position": "0",
         },

@@ -5,6 +5,7 @@ with an HTML5 parser — as a browser would — and searched for anything that r
 submits.
 """
 
+import json
 import re
 
 import html5lib
@@ -89,13 +90,24 @@ def local(tag):
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
+def is_json_data(script):
+    """A ``<script type="application/ld+json">`` holding nothing but JSON: data the browser never runs."""
+    if script.get("type") != "application/ld+json":
+        return False
+    try:
+        json.loads(script.text or "")
+    except ValueError:
+        return False
+    return True
+
+
 def dangers(page_html):
     """What in a parsed page could run script or pull in outside content."""
     document = html5lib.parse(page_html, namespaceHTMLElements=False)
     found = []
     for element in document.iter():
         name = local(element.tag)
-        if name == "script":
+        if name == "script" and not is_json_data(element):
             found.append("script element")
         for attribute, value in element.attrib.items():
             attribute = local(attribute)

@@ -1,0 +1,212 @@
+"""Chinese search over articles, people and events.
+
+Chinese is written without spaces, so text is cut into words with jieba and kept, separated by
+spaces, in each row's ``search_title`` and ``search_body`` (derived on save, like a slug).
+A query is cut with the same dictionary. PostgreSQL matches the words with full-text search (the
+'simple' configuration over the segmented text, a GIN index on the same expression, the title
+weighted above the body); SQLite checks that every word occurs. ``matching()`` is the only place
+that asks which database it runs on.
+
+The indexed text starts with every Chinese character in reading order and goes on with jieba's
+search-mode words (``党史学习教育`` gives 党史, 学习, 教育). Words find dictionary words wherever
+jieba cut them out; the characters find what the dictionary does not know, such as names
+(``余明`` is searched as the phrase 余 followed by 明) and single characters inside longer words.
+"""
+
+import logging
+import operator
+import re
+from dataclasses import dataclass, field
+from functools import reduce
+
+import jieba
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, Q, Value, When
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+# Longer queries are cut here: no reader types a hundred characters to find an article.
+MAX_QUERY_LENGTH = 100
+SNIPPET_LENGTH = 120
+# How much text a snippet shows before the first hit, so the hit reads in context.
+SNIPPET_LEAD = 30
+
+SEARCH_FIELDS = ("search_title", "search_body")
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def initialize():
+    """Load jieba's dictionary now, so the first search does not wait a second for it."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+
+
+# Segmentation ------------------------------------------------------------------------------------
+
+
+def _is_word(token):
+    return any(char.isalnum() for char in token)
+
+
+def words(text, *, for_search=True):
+    """The words of ``text``, lowercased, without spaces and punctuation.
+
+    ``for_search`` adds the shorter dictionary words inside long ones (as indexed); without it
+    each stretch of text gives one word (as queried). jieba's HMM guessing of unknown words is
+    off on both sides, so a name cuts the same way in a query as in any sentence.
+    """
+    cut = jieba.cut_for_search(text or "", HMM=False) if for_search else jieba.cut(text or "", HMM=False)
+    return [token.lower() for token in cut if _is_word(token)]
+
+
+def index_text(*parts):
+    """The text kept for searching ``parts``: Chinese characters in order, then the words."""
+    text = "\n".join(part for part in parts if part)
+    return " ".join([*HAN.findall(text), *words(text)])
+
+
+# Queries -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    """What a reader asked for, made safe to search with.
+
+    ``terms`` are what must all occur: a word, or a run of single characters the dictionary does
+    not know (a name) as one space-separated phrase such as ``"余 明"``.
+    """
+
+    text: str = ""
+    truncated: bool = False
+    terms: list = field(default_factory=list)
+
+    @property
+    def highlights(self):
+        """The strings to mark in a snippet, longest first."""
+        return sorted({term.replace(" ", "") for term in self.terms}, key=len, reverse=True)
+
+    @property
+    def problem(self):
+        """Why nothing was searched, in Chinese for the reader; empty when the search ran."""
+        if not self.text:
+            return "请输入要查找的字词，如人名、单位或文章中的词语。"
+        if not self.terms:
+            return "搜索词中没有可以查找的文字（只有标点或符号），请换个说法试试。"
+        return ""
+
+
+def parse_query(raw):
+    """``raw`` as typed, cut to ``MAX_QUERY_LENGTH`` characters and into search terms."""
+    text = " ".join((raw or "").replace("\x00", " ").split())
+    truncated = len(text) > MAX_QUERY_LENGTH
+    text = text[:MAX_QUERY_LENGTH]
+    terms, run = [], []
+    for token in words(text, for_search=False):
+        if len(token) == 1 and HAN.match(token):
+            run.append(token)
+            continue
+        if run:
+            terms.append(" ".join(run))
+            run = []
+        terms.append(token)
+    if run:
+        terms.append(" ".join(run))
+    return Query(text=text, truncated=truncated, terms=list(dict.fromkeys(terms)))
+
+
+def search_vector():
+    """The weighted document of a row; the GIN indexes of the migrations are on this expression."""
+    return SearchVector("search_title", weight="A", config="simple") + SearchVector(
+        "search_body", weight="B", config="simple"
+    )
+
+
+def matching(queryset, query, *, then=("-pk",)):
+    """The rows of ``queryset`` containing every term of ``query``, best first, then by ``then``.
+
+    PostgreSQL ranks by full-text relevance, title words counting more than body words; SQLite
+    puts rows with more terms in the title first.
+    """
+    if not query.terms:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        tsquery = reduce(
+            operator.and_,
+            (SearchQuery(term, search_type="phrase", config="simple") for term in query.terms),
+        )
+        return (
+            queryset.alias(search_document=search_vector())
+            .filter(search_document=tsquery)
+            .annotate(search_rank=SearchRank(F("search_document"), tsquery))
+            .order_by("-search_rank", *then)
+        )
+    every_term = reduce(
+        operator.and_, (Q(search_title__icontains=term) | Q(search_body__icontains=term) for term in query.terms)
+    )
+    title_hits = reduce(
+        operator.add,
+        (Case(When(search_title__icontains=term, then=Value(1)), default=Value(0)) for term in query.terms),
+    )
+    return queryset.filter(every_term).annotate(title_hits=title_hits).order_by("-title_hits", *then)
+
+
+# Snippets ----------------------------------------------------------------------------------------
+
+
+def highlight(text, query):
+    """``text`` escaped, with every occurrence of the query's terms in ``<mark>``."""
+    pattern = _pattern(query)
+    if pattern is None:
+        return escape(text)
+    pieces, start = [], 0
+    for hit in pattern.finditer(text):
+        pieces += [escape(text[start : hit.start()]), format_html("<mark>{}</mark>", hit.group())]
+        start = hit.end()
+    pieces.append(escape(text[start:]))
+    # Every piece is escaped or built by format_html.
+    return mark_safe("".join(pieces))
+
+
+def snippet(query, *texts, length=SNIPPET_LENGTH):
+    """About ``length`` characters around the first hit in the first of ``texts`` that has one,
+    highlighted and escaped; without a hit (the terms were in the title), the first text's start.
+    """
+    texts = [" ".join((text or "").split()) for text in texts]
+    pattern = _pattern(query)
+    hits = [(text, pattern.search(text)) for text in texts] if pattern else []
+    text, hit = next(((text, hit) for text, hit in hits if hit), (next((t for t in texts if t), ""), None))
+    start = max(0, hit.start() - SNIPPET_LEAD) if hit else 0
+    end = start + length
+    excerpt = highlight(text[start:end], query)
+    if start > 0:
+        excerpt = format_html("…{}", excerpt)
+    if end < len(text):
+        excerpt = format_html("{}…", excerpt)
+    return excerpt
+
+
+def _pattern(query):
+    if not query.highlights:
+        return None
+    return re.compile("|".join(re.escape(term) for term in query.highlights), re.IGNORECASE)
+
+
+# Indexes -----------------------------------------------------------------------------------------
+
+
+def add_index(model, name, schema_editor):
+    """Create the GIN index on ``search_vector()`` of ``model``, on PostgreSQL only.
+
+    For migrations (RunPython): SQLite has no full-text index, and Django's index machinery
+    compiles the same expression ``matching()`` filters on, so the planner can use it.
+    """
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.add_index(model, GinIndex(search_vector(), name=name))
+
+
+def remove_index(model, name, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.remove_index(model, GinIndex(search_vector(), name=name))

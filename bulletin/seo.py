@@ -1,0 +1,270 @@
+"""What search engines, chat apps and feed readers learn about a page: addresses, previews, structured data.
+
+Every address given to the outside is absolute and built on ``settings.SITE_URL`` (the site's
+public address), never on the request's Host header. Builders here only read what the views
+already loaded (``for_detail()`` prefetches people, photos and topics), so a page's meta adds
+no queries.
+"""
+
+import html
+import json
+import mimetypes
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from bulletin import images
+from bulletin.docx_import import BYLINE, BYLINE_PHOTOS_TOO, split_byline
+
+DESCRIPTION_LENGTH = 120
+SCHEMA = "https://schema.org"
+
+# The characters that could end a <script> element or start a comment in it, as JSON escapes:
+# the same ones Django's json_script replaces.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute_url(url):
+    """``url`` (a path, or an address already absolute) as a full address on the public site."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return f"{settings.SITE_URL.split(':', 1)[0]}:{url}"
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def plain_text(rich_text, length=DESCRIPTION_LENGTH):
+    """The start of sanitised rich text as plain text, whitespace collapsed, cut at ``length``."""
+    text = re.sub(r"\s+", " ", html.unescape(strip_tags(rich_text or ""))).strip()
+    return Truncator(text).chars(length)
+
+
+def article_description(article):
+    return (
+        Truncator(article.summary.strip()).chars(DESCRIPTION_LENGTH)
+        if article.summary.strip()
+        else plain_text(article.body)
+    )
+
+
+def json_ld(data):
+    """``data`` as JSON that is safe inside ``<script type="application/ld+json">``.
+
+    ``</script>``, ``<!--`` and ``&`` in any value come out as ``\\u003C``-style escapes, which
+    JSON parsers read back unchanged.
+    """
+    return mark_safe(json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES))
+
+
+# Images --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """The image a link preview or a feed shows: the largest rendition in the image's own format."""
+
+    url: str  # absolute
+    width: int | None
+    height: int | None
+    mime_type: str
+    storage_name: str
+    storage: object = field(repr=False, compare=False)
+
+    def length(self):
+        """Its size in bytes (0 when storage cannot tell): for feed enclosures."""
+        try:
+            return self.storage.size(self.storage_name)
+        except (OSError, NotImplementedError):
+            return 0
+
+
+def share_image(image):
+    """The :class:`ShareImage` of an image field's file, or None when the field is empty.
+
+    The largest JPEG or PNG rendition (at most 1600 px wide), which every chat app reads; the
+    original if renditions cannot be made.
+    """
+    if not image:
+        return None
+    pic = images.picture(image.name, image.storage)
+    if pic is None:
+        mime_type = mimetypes.guess_type(image.name)[0] or "application/octet-stream"
+        return ShareImage(absolute_url(image.url), None, None, mime_type, image.name, image.storage)
+    largest = pic.largest
+    extension = largest.url.rsplit(".", 1)[-1]
+    return ShareImage(
+        absolute_url(largest.url),
+        largest.width,
+        largest.height,
+        mimetypes.guess_type(f"x.{extension}")[0] or "image/jpeg",
+        images.rendition_name(image.name, largest.width, extension),
+        image.storage,
+    )
+
+
+# People --------------------------------------------------------------------------------------
+
+
+def author_names(byline):
+    """The authors' names in a printed byline: “文_省社科院 李可 余明” → [“李可”, “余明”]."""
+    rest = BYLINE_PHOTOS_TOO.sub("", BYLINE.sub("", byline.strip())).strip()
+    if not rest:
+        return []
+    _affiliation, names = split_byline(rest)
+    return names or [rest]
+
+
+def authors(article):
+    """schema.org ``Person`` objects of the article's authors: its linked authors, else its byline."""
+    from bulletin.models import ArticlePerson
+
+    linked = [link.person for link in article.person_links.all() if link.role == ArticlePerson.Role.AUTHOR]
+    if linked:
+        return [
+            {"@type": "Person", "name": person.name, "url": absolute_url(person.get_absolute_url())}
+            for person in linked
+        ]
+    return [{"@type": "Person", "name": name} for name in author_names(article.byline)]
+
+
+# Page meta -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PageMeta:
+    """What ``includes/meta.html`` prints in a page's head."""
+
+    url: str  # the canonical address, absolute
+    title: str = ""
+    description: str = ""
+    type: str = "website"
+    image: ShareImage | None = None
+    image_alt: str = ""
+    published: object = None
+    modified: object = None
+    section: str = ""
+    tags: list = field(default_factory=list)
+    structured_data: dict | None = None
+
+    @property
+    def twitter_card(self):
+        return "summary_large_image" if self.image else "summary"
+
+    @property
+    def json_ld(self):
+        return json_ld(self.structured_data) if self.structured_data else ""
+
+
+def publisher():
+    return {"@type": "Organization", "name": settings.PUBLISHER_NAME, "url": absolute_url("/")}
+
+
+def periodical():
+    return {
+        "@type": "Periodical",
+        "name": settings.PERIODICAL_NAME,
+        "url": absolute_url("/"),
+        "inLanguage": "zh-CN",
+        "publisher": publisher(),
+    }
+
+
+def publication_issue(issue, *, url=None, cover=None):
+    data = {
+        "@type": "PublicationIssue",
+        "name": f"《{settings.PERIODICAL_NAME}》{issue}",
+        "issueNumber": str(issue.number),
+        "url": url or absolute_url(issue.get_absolute_url()),
+        "isPartOf": periodical(),
+    }
+    if issue.released_on:
+        data["datePublished"] = issue.released_on.isoformat()
+    if issue.theme:
+        data["about"] = issue.theme
+    if issue.page_count:
+        data["numberOfPages"] = issue.page_count
+    if cover:
+        data["image"] = cover.url
+    return data
+
+
+def article_meta(article):
+    """The meta of a public article's page (``article`` loaded with ``for_detail()``)."""
+    url = absolute_url(article.get_absolute_url())
+    description = article_description(article)
+    photo = article.teaser_photo
+    image = share_image(photo.image) if photo else None
+    topics = [topic.name for topic in article.topics.all()]
+    data = {
+        "@context": SCHEMA,
+        "@type": "NewsArticle",
+        "headline": Truncator(article.title).chars(110),
+        "description": description,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": article.published_at,
+        "dateModified": max(article.published_at, article.updated_at),
+        "author": authors(article),
+        "publisher": publisher(),
+        "articleSection": article.section.name,
+        "inLanguage": "zh-CN",
+    }
+    if article.subtitle:
+        data["alternativeHeadline"] = article.subtitle
+    if topics:
+        data["keywords"] = topics
+    if image:
+        data["image"] = [image.url]
+    if article.issue_id:
+        data["isPartOf"] = publication_issue(article.issue)
+        if article.first_page:
+            data["pageStart"] = article.first_page
+            data["pageEnd"] = article.last_page or article.first_page
+    return PageMeta(
+        url=url,
+        title=article.title,
+        description=description,
+        type="article",
+        image=image,
+        image_alt=(getattr(photo, "alt", "") or photo.caption or article.title) if photo else "",
+        published=article.published_at,
+        modified=data["dateModified"],
+        section=article.section.name,
+        tags=topics,
+        structured_data=data,
+    )
+
+
+def issue_meta(issue):
+    """The meta of a released issue's page: a ``PublicationIssue`` of the ``Periodical``."""
+    url = absolute_url(issue.get_absolute_url())
+    cover = share_image(issue.cover_image)
+    title = f"{settings.PERIODICAL_NAME} {issue}"
+    description = f"《{settings.PERIODICAL_NAME}》{issue}目录" + (f"：{issue.theme}" if issue.theme else "。")
+    return PageMeta(
+        url=url,
+        title=title,
+        description=description,
+        image=cover,
+        image_alt=issue.cover_alt if cover else "",
+        structured_data={"@context": SCHEMA, **publication_issue(issue, url=url, cover=cover)},
+    )
+
+
+def default_meta(request, page_obj=None):
+    """The meta of any other public page: its canonical address and the site's name.
+
+    The canonical address drops the query string (tracking parameters, filters) except the
+    page number of a list after its first page.
+    """
+    url = absolute_url(request.path)
+    if page_obj is not None and page_obj.number > 1:
+        url += f"?page={page_obj.number}"
+    if request.path == "/":
+        return PageMeta(url=url, title=settings.PERIODICAL_NAME, structured_data={"@context": SCHEMA, **periodical()})
+    return PageMeta(url=url)

@@ -1,0 +1,378 @@
+"""Search in Chinese: what readers find, what they never find, filters, snippets and bad queries.
+
+Runs on SQLite and on PostgreSQL (DATABASE_URL); the few differences are marked.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletin import search, workflow
+from bulletin.models import Article
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("bulletin:search")
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+def found(client, read_page, q, **filters):
+    """The article titles of the first result page for ``q``, in order."""
+    page = read_page(client.get(SEARCH, {"q": q, **filters}))
+    return [_title(li) for li in page.element.iter("li") if "search-results" in _classes_of_parent(page, li)]
+
+
+def _classes_of_parent(page, li):
+    for ul in page.element.iter("ul"):
+        if li in list(ul):
+            return ul.get("class", "")
+    return ""
+
+
+def _title(li):
+    heading = next(li.iter("h3"))
+    return "".join(heading.itertext()).strip()
+
+
+@pytest.fixture
+def library(published_issue):
+    """Published articles with the words readers look for in different fields."""
+    return {
+        "disease": make.article(
+            published_issue,
+            title="小麦丰收有妙招",
+            body="<p>今年春季多雨，专家提醒农户及早防治小麦赤霉病。</p>",
+        ),
+        "party": make.article(published_issue, title="省科协召开党史学习教育动员大会", body="<p>会议在郑州召开。</p>"),
+        "caravan": make.article(
+            published_issue,
+            title="送科技下乡",
+            summary="科普大篷车开进乡村学校，孩子们排队体验。",
+            body="<p>活动现场。</p>",
+        ),
+        "byline": make.article(published_issue, title="数字经济观察", byline="文_省社会科学院经济研究所 余明"),
+    }
+
+
+# Finding articles ---------------------------------------------------------------------------------
+
+
+def test_a_word_in_the_body_finds_the_article(client, read_page, library):
+    assert found(client, read_page, "赤霉病") == ["小麦丰收有妙招"]
+
+
+def test_a_phrase_in_the_title_finds_the_article_whole_or_in_words(client, read_page, library):
+    assert found(client, read_page, "党史学习教育") == ["省科协召开党史学习教育动员大会"]
+    assert found(client, read_page, "党史 学习 教育") == ["省科协召开党史学习教育动员大会"]
+    assert found(client, read_page, "学习") == ["省科协召开党史学习教育动员大会"]
+
+
+def test_a_word_in_the_summary_finds_the_article(client, read_page, library):
+    assert found(client, read_page, "科普大篷车") == ["送科技下乡"]
+
+
+def test_a_two_character_word_inside_a_longer_one_is_found(client, read_page, library):
+    assert found(client, read_page, "科普") == ["送科技下乡"]
+
+
+def test_a_name_in_the_byline_finds_the_article(client, read_page, library):
+    assert found(client, read_page, "余明") == ["数字经济观察"]
+
+
+def test_a_name_is_not_found_from_its_characters_scattered_in_the_text(client, read_page, published_issue):
+    make.article(published_issue, title="名字相连", body="<p>记者余明报道。</p>")
+    make.article(published_issue, title="字分两处", body="<p>余下的工作明天完成。</p>")
+
+    titles = found(client, read_page, "余明")
+
+    assert titles[0] == "名字相连"
+    if ON_POSTGRESQL:
+        assert titles == ["名字相连"]
+
+
+def test_every_word_of_the_query_must_occur(client, read_page, library):
+    assert found(client, read_page, "赤霉病 党史") == []
+
+
+def test_latin_words_are_found_whatever_their_case(client, read_page, published_issue):
+    make.article(published_issue, title="用 Python 分析气象数据")
+
+    assert found(client, read_page, "python") == ["用 Python 分析气象数据"]
+    assert found(client, read_page, "PYTHON") == ["用 Python 分析气象数据"]
+
+
+def test_title_hits_rank_above_body_hits(client, read_page, published_issue):
+    make.article(
+        published_issue, title="田间管理要点", body="<p>防治赤霉病要抓住扬花期。</p>", published_at=make.yesterday()
+    )
+    make.article(
+        published_issue,
+        title="赤霉病防治指南",
+        body="<p>见下文。</p>",
+        published_at=make.yesterday() - timedelta(days=30),
+    )
+
+    titles = found(client, read_page, "赤霉病")
+
+    assert set(titles) == {"田间管理要点", "赤霉病防治指南"}
+    assert titles[0] == "赤霉病防治指南"
+
+
+# What readers never find ----------------------------------------------------------------------------
+
+
+def test_drafts_scheduled_withdrawn_and_draft_issue_articles_are_never_found(client, read_page, draft_issue):
+    make.article(None, title="赤霉病草稿", status=make.DRAFT)
+    make.article(None, title="赤霉病审核中", status=make.APPROVED)
+    make.article(None, title="赤霉病定时", published_at=timezone.now() + timedelta(days=1))
+    make.article(None, title="赤霉病撤稿", status=make.WITHDRAWN, published_at=make.yesterday())
+    make.article(draft_issue, title="赤霉病未出版")
+    make.news(title="赤霉病已发布")
+
+    assert found(client, read_page, "赤霉病") == ["赤霉病已发布"]
+
+
+def test_a_pending_revision_is_never_found(client, read_page, newsroom, published_issue):
+    live = make.article(published_issue, title="麦田观察", body="<p>长势良好。</p>")
+    workflow.start_revision(live, by=newsroom.author, changes={"title": "麦田观察赤霉病", "body": "<p>赤霉病</p>"})
+
+    assert found(client, read_page, "赤霉病") == []
+    assert found(client, read_page, "麦田观察") == ["麦田观察"]
+
+
+# Keeping the index up to date -------------------------------------------------------------------------
+
+
+def test_an_article_is_found_once_published_without_a_rebuild(client, read_page, newsroom):
+    article = newsroom.approved(title="赤霉病防控", body="<p>正文</p>")
+    assert found(client, read_page, "赤霉病") == []
+
+    workflow.publish(article, by=newsroom.chief)
+
+    assert found(client, read_page, "赤霉病") == ["赤霉病防控"]
+
+
+def test_an_edited_and_republished_article_is_found_by_its_new_text_only(client, read_page, newsroom, published_issue):
+    live = make.article(published_issue, title="麦田观察", body="<p>锈病零星发生。</p>", created_by=newsroom.author)
+    revision = workflow.start_revision(live, by=newsroom.author, changes={"body": "<p>赤霉病零星发生。</p>"})
+    newsroom.review(revision)
+
+    workflow.publish(revision, by=newsroom.chief)
+
+    assert found(client, read_page, "赤霉病") == ["麦田观察"]
+    assert found(client, read_page, "锈病") == []
+
+
+def test_a_withdrawn_article_disappears_from_results(client, read_page, newsroom, published_issue):
+    article = make.article(published_issue, title="赤霉病防控")
+    assert found(client, read_page, "赤霉病") == ["赤霉病防控"]
+
+    workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+
+    assert found(client, read_page, "赤霉病") == []
+
+
+def test_the_command_rebuilds_the_whole_index(client, read_page, library):
+    Article.objects.update(search_title="", search_body="")
+    assert found(client, read_page, "赤霉病") == []
+
+    call_command("rebuild_search_index", verbosity=0)
+
+    assert found(client, read_page, "赤霉病") == ["小麦丰收有妙招"]
+    assert found(client, read_page, "党史学习教育") == ["省科协召开党史学习教育动员大会"]
+
+
+# Filters and pages --------------------------------------------------------------------------------------
+
+
+def test_filters_narrow_the_results_by_section_year_issue_and_person(client, read_page):
+    older = make.issue(year=2025, number=6)
+    newer = make.issue(year=2026, number=1)
+    news_section = make.section("科协动态")
+    field_section = make.section("基层风采")
+    author = make.person("郑晓华")
+    make.article(older, title="二五年赤霉病", section=news_section)
+    make.article(newer, title="二六年赤霉病", section=field_section)
+    make.link(make.article(newer, title="郑晓华谈赤霉病", section=news_section), author)
+
+    assert set(found(client, read_page, "赤霉病")) == {"二五年赤霉病", "二六年赤霉病", "郑晓华谈赤霉病"}
+    assert found(client, read_page, "赤霉病", year=2025) == ["二五年赤霉病"]
+    assert set(found(client, read_page, "赤霉病", issue=newer.pk)) == {"二六年赤霉病", "郑晓华谈赤霉病"}
+    assert found(client, read_page, "赤霉病", section=field_section.slug) == ["二六年赤霉病"]
+    assert found(client, read_page, "赤霉病", person=author.slug) == ["郑晓华谈赤霉病"]
+
+
+def test_a_section_filter_includes_its_sub_columns(client, read_page, published_issue):
+    parent = make.section("学党史 强科技")
+    make.article(published_issue, title="赤霉病短波", section=make.section("学教短波", parent=parent))
+
+    assert found(client, read_page, "赤霉病", section=parent.slug) == ["赤霉病短波"]
+
+
+def test_unknown_filter_values_are_ignored(client, read_page, library):
+    assert found(client, read_page, "赤霉病", year="abc", issue="99999999999999999999", section="nope") == [
+        "小麦丰收有妙招"
+    ]
+
+
+def test_results_come_twenty_to_a_page_and_pages_keep_the_query(client, read_page, published_issue):
+    for i in range(25):
+        make.article(published_issue, title=f"赤霉病防治第{i}讲", published_at=make.yesterday() - timedelta(hours=i))
+
+    first = read_page(client.get(SEARCH, {"q": "赤霉病", "year": 2026}))
+    second = read_page(client.get(SEARCH, {"q": "赤霉病", "year": 2026, "page": 2}))
+
+    assert len(found(client, read_page, "赤霉病")) == 20
+    assert "共25篇" in first.text
+    next_link = first.find("a", rel="next").element.get("href")
+    assert "q=%E8%B5%A4%E9%9C%89%E7%97%85" in next_link and "page=2" in next_link and "year=2026" in next_link
+    assert "第 2 页，共 2 页" in second.text
+    assert second.in_order("赤霉病防治第20讲", "赤霉病防治第24讲")
+
+
+def test_a_page_number_out_of_range_shows_the_last_page(client, read_page, library):
+    page = read_page(client.get(SEARCH, {"q": "赤霉病", "page": "999"}))
+
+    assert page.contains("小麦丰收有妙招")
+
+
+# Snippets ---------------------------------------------------------------------------------------------
+
+
+def test_snippets_mark_the_terms_and_escape_the_text(client, published_issue):
+    make.article(
+        published_issue,
+        title="病害速报",
+        body="<p>" + "前言。" * 40 + "警惕&lt;script&gt;alert(1)&lt;/script&gt;小麦赤霉病蔓延。</p>",
+    )
+
+    html = client.get(SEARCH, {"q": "赤霉病"}).content.decode()
+
+    assert "<mark>赤霉病</mark>" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert "…" in html  # the snippet starts near the hit, not at the long preface
+
+
+def test_a_title_hit_is_marked_in_the_title(client, library):
+    html = client.get(SEARCH, {"q": "党史"}).content.decode()
+
+    assert "省科协召开<mark>党史</mark>学习教育动员大会" in html
+
+
+def test_highlight_escapes_everything_but_the_marks():
+    query = search.parse_query("<b>")
+
+    assert search.highlight("a <b> c", query) == "a &lt;<mark>b</mark>&gt; c"
+
+
+# Bad queries --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [
+        ("", "请输入要查找的字词"),
+        ("   ", "请输入要查找的字词"),
+        ("，。！？", "没有可以查找的文字"),
+        (".*(", "没有可以查找的文字"),
+        ("%_\\", "没有可以查找的文字"),
+        ("\x00", "请输入要查找的字词"),
+    ],
+)
+def test_a_query_with_nothing_to_search_gets_a_friendly_page(client, read_page, library, q, message):
+    page = read_page(client.get(SEARCH, {"q": q}))
+
+    assert page.contains(message)
+
+
+@pytest.mark.parametrize("q", ["' OR 1=1 --", "a & b | !c <-> d:*", "(赤霉病", "[赤]{2}", "%赤%", "\\"])
+def test_sql_and_search_operators_never_cause_an_error(client, q, library):
+    response = client.get(SEARCH, {"q": q})
+
+    assert response.status_code == 200
+    assert "搜索" in response.content.decode()
+
+
+def test_sql_in_a_query_is_searched_as_words(client, read_page, library):
+    assert found(client, read_page, "赤霉病' OR 1=1 --") == []  # "or" and "1" occur nowhere
+    assert found(client, read_page, "赤霉病 --") == ["小麦丰收有妙招"]
+
+
+def test_the_query_is_echoed_escaped(client):
+    html = client.get(SEARCH, {"q": "<script>alert(1)</script>"}).content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_very_long_query_is_cut_and_the_page_says_so(client, read_page, library):
+    page = read_page(client.get(SEARCH, {"q": "赤霉病" + "啊" * 997}))
+
+    assert page.contains(f"只按前{search.MAX_QUERY_LENGTH}个字查找")
+
+
+def test_a_long_query_is_searched_by_its_beginning(client, read_page, library):
+    assert found(client, read_page, "赤霉病 " + "小麦 " * 300 + "党史") == ["小麦丰收有妙招"]
+
+
+# People and events ----------------------------------------------------------------------------------------
+
+
+def test_people_and_events_are_found_with_the_articles(client, read_page, published_issue):
+    scientist = make.person("郑晓华", organisation="省农业科学院植物保护研究所", title="研究员")
+    make.link(make.article(published_issue, title="赤霉病防治访谈"), scientist)
+    make.event(title="小麦赤霉病防控现场会", place="周口市")
+    make.event(title="赤霉病草稿活动", status=make.DRAFT)
+    make.person("赤霉病专家未公开")
+
+    page = read_page(client.get(SEARCH, {"q": "郑晓华"}))
+    assert page.region("人物").contains("郑晓华")
+
+    page = read_page(client.get(SEARCH, {"q": "植物保护"}))
+    assert page.region("人物").contains("郑晓华")
+
+    page = read_page(client.get(SEARCH, {"q": "赤霉病"}))
+    events = page.region("活动")
+    assert events.contains("小麦赤霉病防控现场会")
+    assert not events.contains("赤霉病草稿活动")
+    assert not page.contains("赤霉病专家未公开")
+
+
+def test_an_event_is_found_by_its_place(client, read_page):
+    make.event(title="科技活动周开幕式", place="郑州科技馆")
+
+    assert read_page(client.get(SEARCH, {"q": "科技馆"})).region("活动").contains("科技活动周开幕式")
+
+
+# Queries ------------------------------------------------------------------------------------------------
+
+
+def test_the_search_page_runs_the_same_number_of_queries_however_many_results(client, count_queries, published_issue):
+    def add(count):
+        for i in range(count):
+            article = make.article(published_issue, title=f"赤霉病{i}", byline="文_郑晓华")
+            make.photo(article)
+            make.link(article, make.person(f"赤霉病研究者{i}"))
+            make.event(title=f"赤霉病现场会{i}")
+
+    url = f"{SEARCH}?q=赤霉病"
+    add(1)
+    small = count_queries(client, url)
+    add(30)
+    large = count_queries(client, url)
+
+    assert small == large <= 12
+
+
+def test_the_header_of_every_page_has_a_search_box(client, read_page):
+    page = read_page(client.get(reverse("bulletin:home")))
+
+    form = page.find("form", role="search")
+    assert form is not None and form.element.get("action") == SEARCH
+    assert form.contains("搜索")
