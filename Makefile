@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development values, set explicitly: the settings themselves are safe by default (DEBUG off).
 DEV := DEBUG=1
 
-.PHONY: run test check lint install install-test
+.PHONY: run test check lint install install-test smoke
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新的版本"; exit 1; }
@@ -34,3 +34,8 @@ lint: install-test
 check: lint
 	$(DEV) $(BIN)/python manage.py check
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production settings under gunicorn against the local PostgreSQL and Redis, over real HTTP, with
+# Redis and PostgreSQL faults and a wrk load test (deploy/smoke.py). Stops and restarts both services.
+smoke: install
+	$(BIN)/python deploy/smoke.py

@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from bulletin import admin_views, docx_import, redirects, workflow
+from bulletin import admin_views, docx_import, pagecache, redirects, workflow
 from bulletin.diff import text_of
 from bulletin.forms import ArticleForm, DocxImportForm, IssueArticleForm, IssueArticleFormSet
 from bulletin.models import (
@@ -76,6 +76,29 @@ def is_live_published(article):
 def is_frozen(article):
     """Text that only changes through a revision (published) or a send-back (approved)."""
     return is_live_published(article) or (article is not None and article.status == PublicationStatus.APPROVED)
+
+
+class RefreshesPublicPages:
+    """Admin pages whose saves and deletions change what readers see: once the change is
+    committed, cached public pages are built afresh (``bulletin.pagecache``)."""
+
+    def changes_public_pages(self, obj):
+        return True
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.changes_public_pages(obj):
+            transaction.on_commit(pagecache.content_changed)
+
+    def delete_model(self, request, obj):
+        public = self.changes_public_pages(obj)
+        super().delete_model(request, obj)
+        if public:
+            transaction.on_commit(pagecache.content_changed)
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        transaction.on_commit(pagecache.content_changed)
 
 
 # Articles and events: the shared workflow page ---------------------------------------------------
@@ -267,7 +290,7 @@ class IssueArticleInline(admin.TabularInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ["__str__", "theme", "released_on", "page_count", "article_count", "status", "published_at"]
     list_filter = ["status", "year"]
     search_fields = ["theme", "cover_caption", "=year", "=running_number"]
@@ -322,6 +345,10 @@ class IssueAdmin(admin.ModelAdmin):
         with redirects.remembering_addresses(obj.articles.all()):
             return super().save_model(request, obj, form, change)
 
+    def changes_public_pages(self, issue):
+        # A released issue's metadata and its articles' places (the inline) are on public pages.
+        return issue.status == Issue.Status.PUBLISHED
+
     @admin.display(description="稿件数", ordering="num_articles")
     def article_count(self, issue):
         return issue.num_articles
@@ -364,7 +391,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ["name", "parent", "order", "show_heading", "slug"]
     list_editable = ["order", "show_heading"]
     list_select_related = ["parent"]
@@ -373,7 +400,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
 

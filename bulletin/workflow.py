@@ -1,8 +1,9 @@
 """The editorial workflow: every change of state of an article, an event or an issue.
 
 Each transition is a plain function that checks the actor's permission and the current state,
-changes the state, writes a ``WorkflowLog`` row and queues its notification, in one
-transaction. ``ALLOWED`` is the single table of what may happen in which state; the admin asks
+changes the state, writes a ``WorkflowLog`` row and queues its notification (and, when readers
+see the change, a fresh start for cached pages: ``bulletin.pagecache``), in one transaction.
+``ALLOWED`` is the single table of what may happen in which state; the admin asks
 ``available_actions()`` which buttons to show, and the functions check again on the server.
 
 Articles and events share the mechanism (both are ``Reviewable``); a published article is
@@ -15,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from bulletin import notify, redirects
+from bulletin import notify, pagecache, redirects
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ReviewStage, WorkflowLog
 from bulletin.models import PublicationStatus as S
 from bulletin.slugs import unique_slug
@@ -141,6 +142,7 @@ def publish(obj, *, by, at=None, comment=""):
         return _publish_revision(obj, by=by, comment=comment)
     obj.published_at = at
     _move(obj, "publish", to=S.PUBLISHED, stage=None, by=by, comment=comment)
+    transaction.on_commit(pagecache.content_changed)
     transaction.on_commit(lambda: notify.published(obj))
     return obj
 
@@ -149,6 +151,7 @@ def publish(obj, *, by, at=None, comment=""):
 def withdraw(obj, *, by, comment):
     obj = _lock_and_check("withdraw", obj, by, comment)
     _move(obj, "withdraw", to=S.WITHDRAWN, stage=None, by=by, comment=comment)
+    transaction.on_commit(pagecache.content_changed)
     return obj
 
 
@@ -286,6 +289,7 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
             article.published_at = at
             _move(article, "publish", to=S.PUBLISHED, stage=None, by=by, comment=f"随{issue.short_name}发布")
             transaction.on_commit(lambda a=article: notify.published(a))
+    transaction.on_commit(pagecache.content_changed)
     return issue
 
 
@@ -301,6 +305,7 @@ def unpublish_issue(issue, *, by, comment=""):
     issue.published_at = None
     issue.save()
     _log(issue, "unpublish", S.PUBLISHED, S.DRAFT, by=by, comment=comment)
+    transaction.on_commit(pagecache.content_changed)
     return issue
 
 
@@ -419,5 +424,6 @@ def _publish_revision(revision, *, by, comment):
     _log(live, "publish", S.APPROVED, S.PUBLISHED, by=by, comment=comment or "修改稿审核通过，替换线上版本")
     revision.photos.all().delete()
     revision.delete()
+    transaction.on_commit(pagecache.content_changed)
     transaction.on_commit(lambda: notify.published(live))
     return live

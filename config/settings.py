@@ -4,9 +4,11 @@ Safe by default: DEBUG is off and a production process refuses the development s
 The development run command (`make run`) sets DEBUG=1 explicitly.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,6 +23,10 @@ DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 SECRET_KEY = env("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+# A deployment that says it is production never runs with DEBUG on, whatever else .env says.
+DJANGO_ENV = env("DJANGO_ENV", default="")
+if DJANGO_ENV == "production" and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when DJANGO_ENV=production.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -49,11 +55,17 @@ INSTALLED_APPS = [
     "bulletin",
     "people",
     "events",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First, so that its request id is on every log line and its duration covers the whole stack.
+    "config.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and users: a cached page is served without touching either (bulletin.pagecache).
+    "bulletin.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,10 +117,19 @@ if REDIS_URL:
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "bulletin",
+            # Short timeouts: with Redis unreachable a request waits half a second, not minutes.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Redis down: the site serves uncached (and logs it) and uses Redis again as soon as it is back.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions live in the database, so a Redis failure logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Longest life of a cached public page; publishing and scheduled times end it sooner (bulletin.pagecache).
+PAGE_CACHE_SECONDS = 600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -114,6 +137,68 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# HTTPS and browser protections. nginx terminates TLS and says so in X-Forwarded-Proto. All on
+# when DEBUG is off; each may be switched off to try a production build over plain http on a
+# laptop (SECURE_SSL_REDIRECT=0, SESSION_COOKIE_SECURE=0, CSRF_COOKIE_SECURE=0).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Probes reach gunicorn directly over http and must not be redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# A year, as browsers' preload lists require. Start lower (e.g. 3600) on a new domain: browsers
+# remember HSTS, and preload/subdomains also bind every subdomain of the site's domain to https.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+# CSRF_COOKIE_HTTPONLY stays off: the CKEditor upload script reads the token from the cookie.
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp). Neither the site nor the admin runs inline script (the
+# CKEditor and admin configurations are JSON data blocks and data- attributes), and all
+# stylesheets are files. CKEditor 5 sets style="" attributes as it works (image uploads, tables),
+# so inline styles are allowed in attributes only; <style> elements, which could restyle or read
+# a page, are not. blob: and data: images are its upload previews and its icons.
+# tests/e2e/test_csp.py and every browser test prove nothing the site needs is blocked.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row, that
+# username from that address is refused for AXES_COOLOFF_MINUTES, with templates/axes/lockout.html
+# (status 429). Other users, and the same user elsewhere, can still sign in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+# How many reverse proxies (nginx: 1) append the client's address to X-Forwarded-For. 0 trusts no
+# header, since a client can write any X-Forwarded-For it likes (config.client_ip).
+REVERSE_PROXY_COUNT = env.int("REVERSE_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+
+# The admin's address. Moving it off the well-known admin/ keeps most scanners away; the review
+# pages and the editor's upload address move with it. Must end with a slash.
+ADMIN_URL = env("ADMIN_URL", default="admin/")
+if not ADMIN_URL.endswith("/") or ADMIN_URL.startswith("/"):
+    raise ImproperlyConfigured("ADMIN_URL must end with a slash and not start with one, e.g. 'editorial/'.")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -162,11 +247,42 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{PERIODICAL_NAME} <nore
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 ADMINS = [("", address) for address in env.list("ADMIN_EMAILS", default=[])]
 
+# One line per record on stdout: JSON for the log collector in production, text in development.
+# Every line carries the request id (config.logs). Errors of requests are also mailed to ADMINS
+# when DEBUG is off.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "config.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "config.logs.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "mail": {"format": "%(message)s\n\nRequest ID: %(request_id)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request"],
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["request"],
+            "formatter": "mail",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Replaces Django's default handlers on "django" (its own console and mail handlers),
+        # so that each record is written once, by the root's console handler.
+        "django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO"), "propagate": True},
+        "django.request": {"handlers": [] if DEBUG else ["mail_admins"], "propagate": True},
+    },
 }
 
 # CKEditor 5. Its bundle carries plugins that let an editor inject arbitrary markup (source

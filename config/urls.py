@@ -7,14 +7,18 @@ from django.urls import include, path
 from bulletin import editor_uploads
 from bulletin.sitemaps import SITEMAPS
 from bulletin.views import RobotsView
+from config import health
 
 # django_ckeditor_5's own URLs are left out: its upload view lets any staff member store any
 # Pillow-readable file, metadata and all, under the uploader's file name at the media root. The
 # editor posts to ours instead (settings.CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME).
 urlpatterns = [
-    path("admin/review/", include("bulletin.review_urls")),
-    path("admin/editor/images/", editor_uploads.upload_image, name="editor-image-upload"),
-    path("admin/", admin.site.urls),
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
+    # The admin's address comes from the environment (settings.ADMIN_URL).
+    path(f"{settings.ADMIN_URL}review/", include("bulletin.review_urls")),
+    path(f"{settings.ADMIN_URL}editor/images/", editor_uploads.upload_image, name="editor-image-upload"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("people/", include("people.urls")),

@@ -1,12 +1,13 @@
 from django.contrib import admin
 
-from bulletin.admin import WorkflowAdminMixin
+from bulletin.admin import RefreshesPublicPages, WorkflowAdminMixin
+from bulletin.models import PublicationStatus
 from events.forms import EventForm
 from events.models import Event
 
 
 @admin.register(Event)
-class EventAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class EventAdmin(RefreshesPublicPages, WorkflowAdminMixin, admin.ModelAdmin):
     """Events go through the same review as articles; a published event is saved directly."""
 
     form = EventForm
@@ -24,3 +25,6 @@ class EventAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ("记录", {"fields": [("created_by", "created_at"), ("updated_by", "updated_at")], "classes": ["collapse"]}),
     ]
     conflict_fields = ["title", "start_date", "start_time", "end_date", "end_time", "place", "organiser", "description"]
+
+    def changes_public_pages(self, event):
+        return event.status == PublicationStatus.PUBLISHED

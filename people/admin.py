@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from bulletin.admin import image_preview
+from bulletin.admin import RefreshesPublicPages, image_preview
 from people.models import Person
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ["name", "title", "organisation", "article_count", "slug"]
     search_fields = ["name", "slug", "title", "organisation"]
     readonly_fields = ["photo_preview"]

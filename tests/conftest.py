@@ -287,9 +287,14 @@ def read_page():
 
 @pytest.fixture
 def count_queries():
-    """``count_queries(client, url)`` → how many SQL queries a GET of ``url`` runs (must be 200)."""
+    """``count_queries(client, url)`` → how many SQL queries a GET of ``url`` runs (must be 200).
+
+    The page is built afresh: the cache is emptied first, or a second call would measure a
+    cached copy (bulletin.pagecache) instead of the page.
+    """
 
     def count(client, url):
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)

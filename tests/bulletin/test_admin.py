@@ -21,9 +21,13 @@ ALL_MODELS = [
     "events.event",
     "auth.user",
     "auth.group",
+    # django-axes: sign-in attempts and lockouts, for a superuser to see and lift.
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
 ]
-# The decision log is written by the workflow only.
-ADDABLE_MODELS = [model for model in ALL_MODELS if model != "bulletin.workflowlog"]
+# The decision log is written by the workflow only, the sign-in records by django-axes.
+ADDABLE_MODELS = [model for model in ALL_MODELS if model != "bulletin.workflowlog" and not model.startswith("axes.")]
 EDITOR_VIEWS = [
     "bulletin.issue",
     "bulletin.section",

@@ -148,11 +148,14 @@ def test_a_pending_revision_is_never_found(client, read_page, newsroom, publishe
 # Keeping the index up to date -------------------------------------------------------------------------
 
 
-def test_an_article_is_found_once_published_without_a_rebuild(client, read_page, newsroom):
+def test_an_article_is_found_once_published_without_a_rebuild(
+    client, read_page, newsroom, django_capture_on_commit_callbacks
+):
     article = newsroom.approved(title="赤霉病防控", body="<p>正文</p>")
     assert found(client, read_page, "赤霉病") == []
 
-    workflow.publish(article, by=newsroom.chief)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.publish(article, by=newsroom.chief)
 
     assert found(client, read_page, "赤霉病") == ["赤霉病防控"]
 
@@ -168,11 +171,14 @@ def test_an_edited_and_republished_article_is_found_by_its_new_text_only(client,
     assert found(client, read_page, "锈病") == []
 
 
-def test_a_withdrawn_article_disappears_from_results(client, read_page, newsroom, published_issue):
+def test_a_withdrawn_article_disappears_from_results(
+    client, read_page, newsroom, published_issue, django_capture_on_commit_callbacks
+):
     article = make.article(published_issue, title="赤霉病防控")
     assert found(client, read_page, "赤霉病") == ["赤霉病防控"]
 
-    workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
 
     assert found(client, read_page, "赤霉病") == []
 

@@ -46,17 +46,44 @@ def browser():
         browser.close()
 
 
+# Every page reports what the Content-Security-Policy blocked to the console, where the fixture
+# below collects it together with the browser's own "Refused to …" messages.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || event.documentURI}:${event.lineNumber} (${event.sample})`);
+});
+"""
+
+
+def is_csp_violation(message):
+    return "Content Security Policy" in message.text or message.text.startswith("CSP violation:")
+
+
 @pytest.fixture
-def new_page(browser):
-    """Open pages in fresh browser contexts: separate cookies, as separate people would have."""
+def csp_violations():
+    """What the Content-Security-Policy blocked on any page the test opened with ``new_page``."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, csp_violations):
+    """Open pages in fresh browser contexts: separate cookies, as separate people would have.
+
+    A test fails if the site's Content-Security-Policy blocks anything on these pages.
+    """
     contexts = []
 
     def open_page(width=390, height=844):
         context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
         context.set_default_timeout(15_000)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("console", lambda message: is_csp_violation(message) and csp_violations.append(message.text))
+        return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)

@@ -3,10 +3,10 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin import demo
+from bulletin import demo, pagecache
 
 SITE_URL = "http://127.0.0.1:8000/"
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
+ADMIN_URL = f"{SITE_URL}{settings.ADMIN_URL}"
 
 
 class Command(BaseCommand):
@@ -27,6 +27,7 @@ class Command(BaseCommand):
                 "如确需在此环境载入（例如专用的演示服务器），请加 --force。"
             )
         logins = demo.load()
+        pagecache.content_changed()
         self.stdout.write(self.style.SUCCESS("演示内容已载入。"))
         self.stdout.write("")
         self.stdout.write("演示账号（每次运行都会把密码重置为下表的值）：")

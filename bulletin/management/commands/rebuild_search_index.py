@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from bulletin import search
+from bulletin import pagecache, search
 from bulletin.models import Article
 from events.models import Event
 from people.models import Person
@@ -30,6 +30,8 @@ class Command(BaseCommand):
                         self._write(model, batch, progress)
                         batch = []
                 self._write(model, batch, progress)
+        # Search results come from this text: cached result pages start over.
+        pagecache.content_changed()
         if verbosity:
             self.stdout.write(self.style.SUCCESS("检索文本已全部重建。"))
 

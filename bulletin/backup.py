@@ -1,0 +1,350 @@
+"""Backups: the database and the uploaded files in one ``.tar.gz``, and restoring one.
+
+An archive holds, in this order::
+
+    manifest.json    what the archive holds: rows per model, every media file with size and sha256,
+                     the migrations applied, the database's sha256
+    database.json    every row, as ``dumpdata --natural-foreign --natural-primary`` writes it
+                     (but to the microsecond), for ``loaddata``
+    media/…          every file under MEDIA_ROOT, by its path there
+
+The rows are read in one transaction (REPEATABLE READ on PostgreSQL, so every table is read at the
+same moment while the site keeps running; a write-locked transaction on SQLite). Media files are
+listed after the rows, and a file is stored before the row naming it is saved, so every file a row
+names is in the archive.
+
+Left out: content types and permissions (``migrate`` creates them; rows refer to them by natural
+key), sessions (everyone logs in again) and django-axes' login attempts.
+"""
+
+import datetime
+import hashlib
+import io
+import json
+import os
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
+
+FORMAT = "bulletin-backup"
+VERSION = 1
+MANIFEST = "manifest.json"
+DATABASE = "database.json"
+MEDIA = "media"
+
+EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes")
+# Rows the migrations write into a new database: a database holding only these counts as empty.
+SEEDED = {"auth.group", "auth.group_permissions", "bulletin.section", "bulletin.reviewstage"}
+
+CHUNK = 1024 * 1024
+
+
+class RestoreRefused(Exception):
+    """The archive cannot be restored here; the message says why and what to do, in Chinese."""
+
+
+@dataclass
+class Summary:
+    counts: dict
+    media_files: int
+    media_bytes: int
+
+
+def excluded_labels():
+    """What ``dumpdata`` leaves out, as app labels or model labels, for the apps installed here."""
+    installed = {config.label for config in apps.get_app_configs()}
+    return [label for label in EXCLUDED if label.split(".")[0] in installed]
+
+
+def backed_up_models():
+    """The models whose rows go into the archive, with their automatic many-to-many tables."""
+    excluded = set(excluded_labels())
+    models = []
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label in excluded or meta.label_lower in excluded:
+            continue
+        if meta.proxy or meta.swapped or not meta.managed:
+            continue
+        models.append(model)
+        models += [
+            field.remote_field.through
+            for field in meta.local_many_to_many
+            if field.remote_field.through._meta.auto_created
+        ]
+    return models
+
+
+def row_counts(using=DEFAULT_DB_ALIAS):
+    """``{model label: rows}`` of every model backed up."""
+    return {model._meta.label_lower: model._base_manager.using(using).count() for model in backed_up_models()}
+
+
+def create(path, *, using=DEFAULT_DB_ALIAS):
+    """Write a backup of the database and MEDIA_ROOT to ``path`` (a ``.tar.gz``); return the manifest.
+
+    The archive is written next to ``path`` and renamed into place when complete, so ``path``
+    never holds half a backup.
+    """
+    path = Path(path)
+    media_root = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory(prefix="bulletin-backup-") as scratch:
+        dump = Path(scratch) / DATABASE
+        with _snapshot(using):
+            with dump.open("w", encoding="utf-8") as file:
+                _dump(file, using)
+            counts = row_counts(using)
+            migrations = _applied_migrations(using)
+            media = _media_files(media_root)
+        manifest = {
+            "format": FORMAT,
+            "version": VERSION,
+            "created_at": timezone.now().isoformat(timespec="seconds"),
+            "database": {"vendor": connections[using].vendor, "sha256": _sha256(dump), "size": dump.stat().st_size},
+            "migrations": migrations,
+            "counts": counts,
+            "media": [{"path": name, "size": size, "sha256": digest} for name, size, digest in media],
+        }
+        partial = path.with_name(path.name + ".part")
+        with tarfile.open(partial, "w:gz") as archive:
+            _add_bytes(archive, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+            archive.add(dump, arcname=DATABASE)
+            for name, _size, _digest in media:
+                archive.add(media_root / name, arcname=f"{MEDIA}/{name}", recursive=False)
+        os.replace(partial, path)
+    return manifest
+
+
+def restore(path, *, using=DEFAULT_DB_ALIAS):
+    """Restore the archive at ``path`` into this instance, which must be empty; return a :class:`Summary`.
+
+    Empty means migrated and holding nothing but what the migrations write, with no files under
+    MEDIA_ROOT. The rows are loaded in one transaction and checked against the manifest, then the
+    files are written and checked; if anything does not match, the database is left as it was.
+    """
+    media_root = Path(settings.MEDIA_ROOT)
+    with tarfile.open(path, "r:gz") as archive:
+        manifest = _read_manifest(archive)
+        wanted = {f"{MEDIA}/{entry['path']}": entry for entry in manifest["media"]}
+        _check_members(archive, wanted)
+        _require_empty(using, media_root)
+        _require_migrations(manifest["migrations"], using)
+        with tempfile.TemporaryDirectory(prefix="bulletin-restore-") as scratch:
+            dump = Path(scratch) / DATABASE
+            with archive.extractfile(DATABASE) as source, dump.open("wb") as target:
+                _copy(source, target)
+            if _sha256(dump) != manifest["database"]["sha256"]:
+                raise RestoreRefused("备份文件中的数据库内容与清单不符（校验值不同），备份可能已损坏，未做任何改动。")
+            written = []
+            try:
+                with transaction.atomic(using=using):
+                    # Removes the rows the migrations wrote (sections, roles, review stages); the
+                    # archive has them as they were. Content types and permissions are made anew.
+                    call_command("flush", interactive=False, database=using, verbosity=0)
+                    call_command("loaddata", str(dump), database=using, verbosity=0)
+                    counts = row_counts(using)
+                    if counts != manifest["counts"]:
+                        differing = sorted(
+                            label
+                            for label in counts.keys() | manifest["counts"].keys()
+                            if counts.get(label) != manifest["counts"].get(label)
+                        )
+                        raise RestoreRefused(f"恢复后的行数与备份清单不符：{'、'.join(differing)}。数据库未做改动。")
+                    for member in archive:
+                        if member.name in wanted:
+                            written.append(_extract_media(archive, member, wanted[member.name], media_root))
+            except BaseException:
+                for file in written:
+                    file.unlink(missing_ok=True)
+                raise
+    return Summary(
+        counts=counts,
+        media_files=len(manifest["media"]),
+        media_bytes=sum(entry["size"] for entry in manifest["media"]),
+    )
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+class _snapshot:
+    """A read-only transaction that sees the database at one moment."""
+
+    def __init__(self, using):
+        self.using = using
+        self.atomic = transaction.atomic(using=using)
+
+    def __enter__(self):
+        connection = connections[self.using]
+        outermost = not connection.in_atomic_block
+        self.atomic.__enter__()
+        # Inside another transaction (a test's), that one already decides what is seen.
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    def __exit__(self, *exc):
+        return self.atomic.__exit__(*exc)
+
+
+class _ExactJSONEncoder(DjangoJSONEncoder):
+    """Times to the microsecond: Django's encoder (and so ``dumpdata``) cuts them to milliseconds."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
+
+
+def _dump(file, using):
+    """Write every backed-up row as ``dumpdata --natural-foreign --natural-primary --all`` would.
+
+    Done here rather than with ``dumpdata`` for one reason: its JSON loses microseconds, and
+    rows ordered by time (the revision history, the workflow log) could come back reordered.
+    """
+    excluded = set(excluded_labels())
+    configs = [(config, None) for config in apps.get_app_configs() if config.label not in excluded]
+
+    def rows():
+        for model in serializers.sort_dependencies(configs, allow_cycles=True):
+            meta = model._meta
+            if meta.label_lower in excluded or meta.proxy or meta.swapped or not meta.managed:
+                continue
+            yield from model._base_manager.using(using).order_by(meta.pk.name).iterator(chunk_size=2000)
+
+    serializers.serialize(
+        "json",
+        rows(),
+        stream=file,
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+        cls=_ExactJSONEncoder,
+    )
+
+
+def _applied_migrations(using):
+    """``{app: [migration names]}`` applied to the database."""
+    applied = {}
+    for app_label, name in sorted(MigrationRecorder(connections[using]).applied_migrations()):
+        applied.setdefault(app_label, []).append(name)
+    return applied
+
+
+def _media_files(media_root):
+    """``[(path under MEDIA_ROOT, size, sha256)]`` of every file, in path order."""
+    if not media_root.is_dir():
+        return []
+    files = sorted(p for p in media_root.rglob("*") if p.is_file() and not p.is_symlink())
+    return [(p.relative_to(media_root).as_posix(), p.stat().st_size, _sha256(p)) for p in files]
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _add_bytes(archive, name, content):
+    info = tarfile.TarInfo(name)
+    info.size = len(content)
+    info.mtime = int(timezone.now().timestamp())
+    info.mode = 0o644
+    archive.addfile(info, io.BytesIO(content))
+
+
+def _copy(source, target):
+    while chunk := source.read(CHUNK):
+        target.write(chunk)
+
+
+# Restoring ---------------------------------------------------------------------------------------
+
+
+def _read_manifest(archive):
+    try:
+        member = archive.getmember(MANIFEST)
+        manifest = json.loads(archive.extractfile(member).read())
+    except (KeyError, ValueError) as error:
+        raise RestoreRefused("这不是 Bulletin 的备份文件（缺少或无法读取 manifest.json）。") from error
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise RestoreRefused(
+            f"备份文件的格式（{manifest.get('format')} 第 {manifest.get('version')} 版）本程序无法恢复。"
+        )
+    return manifest
+
+
+def _check_members(archive, wanted):
+    """Refuse an archive holding anything but the manifest, the rows and the listed media files.
+
+    Nothing is extracted by a name the manifest does not list, so no member can write outside
+    MEDIA_ROOT.
+    """
+    names = set()
+    for member in archive:
+        if not member.isfile() or (member.name not in (MANIFEST, DATABASE) and member.name not in wanted):
+            raise RestoreRefused(f"备份文件中有清单以外的内容：{member.name}。未做任何改动。")
+        names.add(member.name)
+    missing = ({DATABASE} | wanted.keys()) - names
+    if missing:
+        raise RestoreRefused(f"备份文件不完整，缺少：{'、'.join(sorted(missing)[:5])}。未做任何改动。")
+    for name in wanted:
+        relative = PurePosixPath(name).relative_to(MEDIA)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise RestoreRefused(f"备份文件中的文件名不安全：{name}。未做任何改动。")
+
+
+def _require_empty(using, media_root):
+    counts = row_counts(using)
+    found = {label: count for label, count in counts.items() if count and label not in SEEDED}
+    files = media_root.is_dir() and any(p.is_file() for p in media_root.rglob("*"))
+    if found or files:
+        what = [f"{label} {count} 行" for label, count in sorted(found.items())[:5]]
+        if files:
+            what.append(f"媒体目录 {media_root} 中已有文件")
+        raise RestoreRefused(
+            "只能恢复到空的实例，这里已有内容（" + "；".join(what) + "），未做任何改动。\n"
+            "请先准备一个空实例：\n"
+            "  1. 新建空数据库：PostgreSQL 上执行 dropdb bulletin && createdb bulletin"
+            "（docker compose 部署可先 docker compose down，再删除数据库卷）；\n"
+            "  2. 清空媒体目录 MEDIA_ROOT（docker compose 部署删除媒体卷）；\n"
+            "  3. 运行 python manage.py migrate 建表（不要创建管理员账号，账号在备份里）；\n"
+            "  4. 再运行 python manage.py restore 备份文件.tar.gz。"
+        )
+
+
+def _require_migrations(archived, using):
+    applied = _applied_migrations(using)
+    missing = [f"{app}.{name}" for app, names in archived.items() for name in names if name not in applied.get(app, ())]
+    if missing:
+        raise RestoreRefused(
+            "备份来自更新的版本，本实例的数据库还缺少这些迁移："
+            + "、".join(missing[:5])
+            + "。请先升级程序并运行 python manage.py migrate，再恢复。"
+        )
+
+
+def _extract_media(archive, member, entry, media_root):
+    target = media_root / PurePosixPath(member.name).relative_to(MEDIA)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    with archive.extractfile(member) as source, target.open("xb") as file:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            file.write(chunk)
+    if digest.hexdigest() != entry["sha256"] or target.stat().st_size != entry["size"]:
+        target.unlink()
+        raise RestoreRefused(f"媒体文件 {entry['path']} 与备份清单不符，备份可能已损坏。数据库未做改动。")
+    return target

@@ -1,0 +1,26 @@
+"""gunicorn settings, read by the Docker image and by CI's production smoke test alike.
+
+Every value can be overridden from the environment; the defaults suit one server behind nginx.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# gunicorn's rule of thumb (two per core plus one), capped so a large host does not open more
+# database connections than PostgreSQL's default max_connections allows comfortably.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+# A request that takes longer than this is a bug or an attack; the worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak never grows into an outage.
+max_requests = 2000
+max_requests_jitter = 200
+# Heartbeat files in memory: an overlay filesystem in a container can stall and get workers killed.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+accesslog = "-"
+errorlog = "-"
+# Trust X-Forwarded-* only from nginx. In Compose nginx is another container, so the compose file
+# sets this to the (private) network; on a single host with nginx beside gunicorn, loopback.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -1,0 +1,444 @@
+"""Whole-page caching of public pages (bulletin.pagecache): never stale, never personal.
+
+Runs against Redis when REDIS_URL is set (CI) and the in-memory cache otherwise. The cache is
+versioned globally: every publishing action rebuilds every cached page, and nothing else does.
+Publishing actions defer the new version to the commit, so each runs under
+``django_capture_on_commit_callbacks(execute=True)``, as it would commit in the admin.
+"""
+
+import logging
+import time
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
+
+from bulletin import pagecache, workflow
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("bulletin:home")
+RSS = reverse("bulletin:feed-rss")
+SITEMAP = reverse("sitemap")
+CACHE = pagecache.CACHE_HEADER
+
+
+def search(query):
+    return f"{reverse('bulletin:search')}?{urlencode({'q': query})}"
+
+
+def pages_listing(issue, section, query):
+    """The pages where a new article of ``issue`` and ``section`` matching ``query`` shows up."""
+    return [HOME, issue.get_absolute_url(), section.get_absolute_url(), RSS, SITEMAP, search(query)]
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``with commit():`` runs what the block defers to the commit, as a real request would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def warm(client, django_assert_num_queries):
+    """``warm(urls)``: anonymous readers fetch each page twice; the second copy comes from the
+    cache, without a single query."""
+
+    def fetch_twice(urls):
+        for url in urls:
+            first = client.get(url)
+            assert first.status_code == 200, url
+            with django_assert_num_queries(0):
+                again = client.get(url)
+            assert again[CACHE] == "hit", url
+            assert again.content == first.content
+
+    return fetch_twice
+
+
+def fresh(client, url):
+    """The page as a reader now gets it, which must have been built afresh (not a stale copy)."""
+    response = client.get(url)
+    assert response[CACHE] == "miss", url
+    return response
+
+
+def shows(response, text):
+    return text in response.content.decode()
+
+
+# Each publishing action shows at once ---------------------------------------------------------
+
+
+def test_publishing_an_article_shows_it_on_every_page_at_once(client, warm, commit, newsroom, published_issue):
+    section = make.section("科协动态")
+    make.article(published_issue, title="已在刊的稿件", section=section)
+    article = newsroom.approved(published_issue, title="赤霉病防控新进展", section=section)
+    pages = pages_listing(published_issue, section, "赤霉病")
+    warm(pages)
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    with commit():
+        workflow.publish(article, by=newsroom.chief)
+
+    for url in pages:
+        assert shows(fresh(client, url), article.get_absolute_url()), url
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_withdrawing_an_article_removes_it_from_every_page_at_once(client, warm, commit, newsroom, published_issue):
+    section = make.section("科协动态")
+    article = make.article(published_issue, title="赤霉病防控新进展", section=section)
+    pages = pages_listing(published_issue, section, "赤霉病")
+    warm([*pages, article.get_absolute_url()])
+    assert all(shows(client.get(url), article.get_absolute_url()) for url in pages)
+
+    with commit():
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+
+    for url in pages:
+        assert not shows(fresh(client, url), article.get_absolute_url()), url
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_publishing_an_edited_article_replaces_the_old_text_everywhere(client, warm, commit, newsroom, published_issue):
+    section = make.section("科协动态")
+    live = make.article(
+        published_issue, title="麦田观察", body="<p>锈病零星发生。</p>", section=section, created_by=newsroom.author
+    )
+    pages = [*pages_listing(published_issue, section, "麦田"), live.get_absolute_url(), search("赤霉病")]
+    warm(pages)
+    revision = workflow.start_revision(
+        live, by=newsroom.author, changes={"title": "麦田观察：赤霉病", "body": "<p>赤霉病零星发生。</p>"}
+    )
+    newsroom.review(revision)
+
+    with commit():
+        workflow.publish(revision, by=newsroom.chief)
+
+    for url in [HOME, published_issue.get_absolute_url(), section.get_absolute_url(), RSS]:
+        assert shows(fresh(client, url), "麦田观察：赤霉病"), url
+    assert shows(fresh(client, search("麦田")), "观察：赤霉病")  # the search term itself is highlighted
+    article_page = fresh(client, live.get_absolute_url())
+    assert shows(article_page, "赤霉病零星发生") and not shows(article_page, "锈病")
+    assert shows(fresh(client, search("赤霉病")), live.get_absolute_url())
+    fresh(client, SITEMAP)
+
+
+def test_releasing_an_issue_shows_it_and_its_articles_at_once(client, warm, commit, newsroom, draft_issue):
+    section = make.section("科协动态")
+    make.issue(year=2025, number=6)  # what the home page shows until the release
+    article = newsroom.approved(draft_issue, title="赤霉病防控新进展", section=section)
+    before = [HOME, reverse("bulletin:issue-archive"), section.get_absolute_url(), RSS, SITEMAP, search("赤霉病")]
+    warm(before)
+    assert client.get(draft_issue.get_absolute_url()).status_code == 404
+
+    with commit():
+        workflow.release_issue(draft_issue, by=newsroom.chief)
+
+    for url in [HOME, section.get_absolute_url(), RSS, SITEMAP, search("赤霉病")]:
+        assert shows(fresh(client, url), article.get_absolute_url()), url
+    assert shows(fresh(client, reverse("bulletin:issue-archive")), draft_issue.get_absolute_url())
+    assert shows(client.get(draft_issue.get_absolute_url()), article.get_absolute_url())
+
+
+def test_unpublishing_an_issue_takes_it_and_its_articles_off_every_page_at_once(
+    client, warm, commit, newsroom, published_issue
+):
+    section = make.section("科协动态")
+    article = make.article(published_issue, title="赤霉病防控新进展", section=section)
+    pages = pages_listing(published_issue, section, "赤霉病")
+    warm([*pages, article.get_absolute_url(), reverse("bulletin:issue-archive")])
+
+    with commit():
+        workflow.unpublish_issue(published_issue, by=newsroom.chief, comment="封面有误")
+
+    for url in [HOME, section.get_absolute_url(), RSS, SITEMAP, search("赤霉病")]:
+        assert not shows(fresh(client, url), article.get_absolute_url()), url
+    assert not shows(fresh(client, reverse("bulletin:issue-archive")), published_issue.get_absolute_url())
+    assert client.get(published_issue.get_absolute_url()).status_code == 404
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+# What is and is not invalidated ---------------------------------------------------------------
+
+
+def test_publishing_rebuilds_unrelated_pages_too_since_the_version_is_global(
+    client, warm, commit, newsroom, published_issue
+):
+    topic = make.topic("乡村振兴")
+    make.article(None, title="与新稿无关的新闻", topics=[topic])
+    article = newsroom.approved(published_issue, title="赤霉病防控新进展")
+    warm([topic.get_absolute_url()])
+
+    with commit():
+        workflow.publish(article, by=newsroom.chief)
+
+    assert fresh(client, topic.get_absolute_url()).status_code == 200
+    assert client.get(topic.get_absolute_url())[CACHE] == "hit"
+
+
+def test_work_readers_cannot_see_leaves_cached_pages_alone(client, warm, commit, newsroom, published_issue):
+    section = make.section("科协动态")
+    make.article(published_issue, title="已在刊的稿件", section=section)
+    pages = pages_listing(published_issue, section, "赤霉病")
+    warm(pages)
+
+    with commit():
+        draft = make.draft(published_issue, by=newsroom.author, title="赤霉病防控新进展", section=section)
+        newsroom.review(draft)  # submitted and approved, still not public
+
+    for url in pages:
+        assert client.get(url)[CACHE] == "hit", url
+
+
+def test_saving_a_section_in_the_admin_rebuilds_the_pages(client, warm, commit, chief_editor, published_issue):
+    section = make.section("科协动态")
+    make.article(published_issue, section=section)
+    warm([HOME, section.get_absolute_url()])
+    form = {"name": "科协要闻", "order": 100, "show_heading": "on", "slug": section.slug, "description": ""}
+    client.force_login(chief_editor)
+
+    with commit():
+        response = client.post(reverse("admin:bulletin_section_change", args=[section.pk]), form)
+
+    assert response.status_code == 302
+    client.logout()
+    assert shows(fresh(client, section.get_absolute_url()), "科协要闻")
+    assert shows(fresh(client, HOME), "科协要闻")
+
+
+def test_error_pages_are_not_stored(client):
+    missing = reverse("bulletin:news-detail", kwargs={"slug": "no-such-news"})
+
+    assert client.get(missing).status_code == 404
+    assert client.get(missing)[CACHE] == "pass"
+
+
+def test_head_requests_are_answered_from_the_cached_page(client, warm, published_issue):
+    warm([HOME])
+
+    response = client.head(HOME)
+
+    assert response.status_code == 200
+    assert response[CACHE] == "hit"
+
+
+# Scheduled content ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def travel(monkeypatch):
+    """``travel(moment)``: from now on the site believes it is ``moment``."""
+
+    def to(moment):
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+
+    return to
+
+
+def test_a_scheduled_article_appears_on_time_and_not_before(client, travel, published_issue):
+    now = timezone.now()
+    article = make.article(published_issue, title="定时发布的稿件", published_at=now + timedelta(minutes=10))
+    assert not shows(client.get(HOME), article.get_absolute_url())
+    assert client.get(HOME)[CACHE] == "hit"
+
+    travel(now + timedelta(minutes=9))
+    cached = client.get(HOME)
+    assert cached[CACHE] == "hit" and not shows(cached, article.get_absolute_url())
+
+    travel(now + timedelta(minutes=11))
+    assert shows(fresh(client, HOME), article.get_absolute_url())
+    assert shows(fresh(client, RSS), article.get_absolute_url())
+
+
+def test_an_issue_released_for_later_appears_on_time(client, travel, commit, newsroom, draft_issue):
+    now = timezone.now()
+    article = newsroom.approved(draft_issue, title="下月刊出的稿件")
+    with commit():
+        workflow.release_issue(draft_issue, by=newsroom.chief, at=now + timedelta(hours=1))
+    assert client.get(draft_issue.get_absolute_url()).status_code == 404
+    assert not shows(client.get(SITEMAP), article.get_absolute_url())
+    assert client.get(SITEMAP)[CACHE] == "hit"
+
+    travel(now + timedelta(hours=1, seconds=1))
+
+    assert shows(fresh(client, SITEMAP), article.get_absolute_url())
+    assert client.get(draft_issue.get_absolute_url()).status_code == 200
+
+
+def test_the_next_scheduled_time_is_asked_once_per_version(django_assert_num_queries, published_issue):
+    soon = timezone.now() + timedelta(minutes=10)
+    make.article(published_issue, published_at=soon + timedelta(minutes=5))
+    make.event(published_at=soon)
+    make.issue(published_at=soon + timedelta(days=1))
+    version = pagecache.current_version()
+
+    with django_assert_num_queries(1):
+        assert pagecache.next_scheduled(version, timezone.now()) == soon
+    with django_assert_num_queries(0):
+        assert pagecache.next_scheduled(version, timezone.now()) == soon
+
+
+# Staff ----------------------------------------------------------------------------------------
+
+
+def test_staff_always_get_a_fresh_page_and_it_is_never_stored(client, editor, published_issue):
+    client.get(HOME)  # an anonymous reader's copy, cached
+    # Written straight to the database, so that no new version tells the cache: the cached copy
+    # is now behind and only a freshly built page shows the article.
+    article = make.article(published_issue, title="刚写进数据库的稿件")
+    client.force_login(editor)
+
+    staff_page = client.get(HOME)
+
+    assert shows(staff_page, article.get_absolute_url())
+    assert CACHE not in staff_page
+    assert "private" in staff_page["Cache-Control"]
+    client.logout()
+    assert not shows(client.get(HOME), article.get_absolute_url())  # the staff page was not stored
+
+
+def test_a_page_first_seen_by_staff_is_built_again_for_readers(client, editor, published_issue):
+    client.force_login(editor)
+    assert client.get(published_issue.get_absolute_url()).status_code == 200
+    client.logout()
+
+    assert client.get(published_issue.get_absolute_url())[CACHE] == "miss"
+
+
+def test_previews_are_never_cached(client, editor, newsroom):
+    draft = make.draft(by=newsroom.author, title="尚未发布的草稿")
+    preview = reverse("bulletin:preview-article", kwargs={"pk": draft.pk})
+    client.force_login(editor)
+    assert shows(client.get(preview), "尚未发布的草稿")
+    client.logout()
+
+    assert client.get(preview).status_code == 404
+
+
+# Conditional requests -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [HOME, RSS, SITEMAP], ids=["page", "feed", "sitemap"])
+def test_an_unchanged_page_is_answered_with_304(client, url, published_issue):
+    make.article(published_issue)
+    first = client.get(url)
+    assert first["ETag"] and first["Last-Modified"]
+
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert client.get(url, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+
+
+def test_after_publishing_a_conditional_request_gets_the_new_page(client, commit, newsroom, published_issue):
+    url = published_issue.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    article = newsroom.approved(published_issue, title="赤霉病防控新进展")
+
+    with commit():
+        workflow.publish(article, by=newsroom.chief)
+
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert shows(response, "赤霉病防控新进展")
+
+
+def test_a_page_changed_since_is_sent_in_full(client, commit, newsroom, published_issue):
+    url = published_issue.get_absolute_url()
+    client.get(url)
+    article = newsroom.approved(published_issue, title="赤霉病防控新进展")
+    with commit():
+        workflow.publish(article, by=newsroom.chief)
+
+    an_hour_ago = http_date(time.time() - 3600)
+    assert client.get(url, headers={"If-Modified-Since": an_hour_ago}).status_code == 200
+
+
+# The cache failing ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache is a Redis server nobody listens on, configured as in production."""
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+        }
+    }
+
+
+def test_pages_are_served_quickly_and_the_failure_logged_when_redis_is_down(
+    client, redis_down, caplog, commit, newsroom, published_issue
+):
+    section = make.section("科协动态")
+    article = make.article(published_issue, title="赤霉病防控新进展", section=section)
+    caplog.set_level(logging.WARNING)
+
+    urls = [*pages_listing(published_issue, section, "赤霉病"), article.get_absolute_url()]
+    for url in urls:  # templates compiled, the search dictionary loaded: what is timed below is the cache
+        assert client.get(url).status_code == 200, url
+
+    for url in urls:
+        pagecache._cache()._bulletin_unavailable_until = 0  # each request tries Redis again
+        started = time.monotonic()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response[CACHE] == "off"
+        assert time.monotonic() - started < 1, url
+
+    assert any(r.levelno >= logging.WARNING and "cache" in r.getMessage().lower() for r in caplog.records)
+    with commit():  # publishing goes on, whatever the cache
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_caching_resumes_when_the_cache_comes_back(client, monkeypatch, caplog, published_issue):
+    cache = pagecache._cache()
+    # The failure is remembered on the cache object, which outlives this test.
+    monkeypatch.setattr(cache, "_bulletin_unavailable_until", 0, raising=False)
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(cache, "get", unreachable)
+        assert client.get(HOME)[CACHE] == "off"
+        assert client.get(HOME)[CACHE] == "off"
+    assert "cache unavailable" in caplog.text
+    assert client.get(HOME)[CACHE] == "off"  # not asked again at once
+    clock = time.monotonic()
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock + pagecache.UNAVAILABLE_RETRY_SECONDS + 1)
+
+    assert client.get(HOME)[CACHE] == "miss"
+    assert client.get(HOME)[CACHE] == "hit"
+
+
+def test_sessions_do_not_live_in_the_cache(settings):
+    assert settings.SESSION_ENGINE in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    )
+
+
+def test_editing_a_released_issue_in_the_admin_rebuilds_its_page(client, commit, chief_editor, published_issue):
+    url = published_issue.get_absolute_url()
+    client.get(url)
+    assert client.get(url)[CACHE] == "hit"
+    client.force_login(chief_editor)
+    form = make.issue_form(year="2026", number="2", running_number="122", theme="改过的主题", status="published")
+
+    with commit():
+        response = client.post(reverse("admin:bulletin_issue_change", args=[published_issue.pk]), form)
+
+    assert response.status_code == 302
+    client.logout()
+    assert shows(fresh(client, url), "改过的主题")

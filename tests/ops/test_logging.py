@@ -1,0 +1,124 @@
+"""Log lines: one JSON object per line with the request id, which the response also carries."""
+
+import io
+import json
+import logging
+import re
+
+import pytest
+from django.urls import path
+
+import config.urls
+from config.logs import JSONFormatter, RequestContextFilter
+
+pytestmark = pytest.mark.django_db
+
+
+def broken_view(request):
+    raise RuntimeError("排版程序出错")
+
+
+urlpatterns = [path("broken/", broken_view), *config.urls.urlpatterns]
+
+
+@pytest.fixture
+def log_lines():
+    """The lines the console handler of the settings writes, as a list that fills during the test."""
+    console = next(handler for handler in logging.getLogger().handlers if handler.name == "console")
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(console.formatter)
+    for log_filter in console.filters:
+        handler.addFilter(log_filter)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    lines = []
+    yield lambda: [*lines, *stream.getvalue().splitlines()]
+    root.removeHandler(handler)
+
+
+def access_lines(lines):
+    return [entry for entry in map(json.loads, lines) if entry["logger"] == "bulletin.request"]
+
+
+def test_production_logs_are_json_with_a_formatter_and_request_filter_on_the_console():
+    console = next(handler for handler in logging.getLogger().handlers if handler.name == "console")
+
+    assert isinstance(console.formatter, JSONFormatter)
+    assert any(isinstance(f, RequestContextFilter) for f in console.filters)
+
+
+def test_a_request_writes_one_json_line_with_the_request_id_of_the_response(client, log_lines):
+    response = client.get("/robots.txt")
+
+    [entry] = access_lines(log_lines())
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+    assert entry["request_id"] == response["X-Request-ID"]
+    assert entry["path"] == "/robots.txt"
+    assert entry["status"] == 200
+    assert entry["level"] == "INFO"
+    assert entry["message"] == "GET /robots.txt 200"
+    assert isinstance(entry["duration_ms"], float)
+    assert set(entry) >= {"time", "level", "logger", "message", "request_id", "path", "status", "duration_ms"}
+
+
+def test_an_incoming_request_id_is_kept(client, log_lines):
+    response = client.get("/robots.txt", headers={"X-Request-ID": "nginx-5f2b8c1e9d7a"})
+
+    assert response["X-Request-ID"] == "nginx-5f2b8c1e9d7a"
+    assert access_lines(log_lines())[0]["request_id"] == "nginx-5f2b8c1e9d7a"
+
+
+@pytest.mark.parametrize("sent", ["two words", "a" * 200, "id\nforged log line", "<script>", ""])
+def test_an_incoming_request_id_that_is_not_a_plain_token_is_replaced(client, sent):
+    response = client.get("/robots.txt", headers={"X-Request-ID": sent})
+
+    assert response["X-Request-ID"] != sent
+    assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
+
+
+def test_each_request_gets_its_own_id(client):
+    assert client.get("/robots.txt")["X-Request-ID"] != client.get("/robots.txt")["X-Request-ID"]
+
+
+def test_health_probes_that_succeed_are_not_logged_at_info(client, log_lines):
+    client.get("/healthz")
+
+    assert access_lines(log_lines()) == []
+
+
+@pytest.mark.urls(__name__)
+def test_an_error_is_logged_with_its_traceback_and_request_id(client, log_lines):
+    client.raise_request_exception = False
+
+    response = client.get("/broken/")
+
+    entries = [json.loads(line) for line in log_lines()]
+    [error] = [entry for entry in entries if entry["logger"] == "django.request"]
+    assert error["level"] == "ERROR"
+    assert error["request_id"] == response["X-Request-ID"]
+    assert error["status"] == 500
+    assert "排版程序出错" in error["exception"]
+    assert access_lines(log_lines())[0]["status"] == 500
+
+
+@pytest.mark.urls(__name__)
+def test_a_server_error_is_mailed_to_admins_with_the_request_id(client, settings, mailoutbox):
+    settings.ADMINS = [("", "ops@kexie.example")]
+    client.raise_request_exception = False
+
+    response = client.get("/broken/", headers={"X-Request-ID": "req-500-test"})
+
+    assert response.status_code == 500
+    [mail] = mailoutbox
+    assert mail.to == ["ops@kexie.example"]
+    assert "/broken/" in mail.subject
+    assert "Request ID: req-500-test" in mail.body
+    assert "排版程序出错" in mail.body
+
+
+def test_a_missing_page_is_not_mailed(client, settings, mailoutbox):
+    settings.ADMINS = [("", "ops@kexie.example")]
+
+    assert client.get("/no-such-page/").status_code == 404
+    assert mailoutbox == []
