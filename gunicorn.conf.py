@@ -13,7 +13,14 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_coun
 # A request that takes longer than this is a bug or an attack; the worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 20
+# Threads keep connections alive between requests (sync workers close each one), so nginx and
+# load tests do not reconnect for every page; Django's connections are per thread.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 keepalive = 5
+# Load Django (and jieba's dictionary) once in the master: a recycled worker is then a fork that
+# serves at once, instead of seconds of start-up while its share of requests waits.
+preload_app = True
 # Recycle workers now and then so a slow leak never grows into an outage.
 max_requests = 2000
 max_requests_jitter = 200
