@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
-from bulletin import seo
+from bulletin import pagecache, seo
 from bulletin.models import Article, Issue, Section
 
 FEED_LENGTH = 30
@@ -101,7 +101,9 @@ class SectionFeed(ArticleFeed):
     url_name = "bulletin:section-feed-rss"
 
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        section = get_object_or_404(Section, slug=slug)
+        pagecache.depends_on(request, pagecache.tag(section))
+        return section
 
     def url_kwargs(self, obj):
         return {"slug": obj.slug}
@@ -126,7 +128,9 @@ class IssueFeed(ArticleFeed):
     url_name = "bulletin:issue-feed-rss"
 
     def get_object(self, request, year, number):
-        return get_object_or_404(Issue.objects.public(), year=year, number=number)
+        issue = get_object_or_404(Issue.objects.public(), year=year, number=number)
+        pagecache.depends_on(request, pagecache.tag(issue))
+        return issue
 
     def url_kwargs(self, obj):
         return {"year": obj.year, "number": obj.number}

@@ -7,23 +7,38 @@ carry no session or messages cookie, and only 200 responses that set no cookie a
 cookie — every logged-in editor — gets a freshly built page, which is never stored. HEAD is
 answered from the stored GET page.
 
-Keys: ``page:<content version>:<next scheduled time>:<local date>:<sha256 of the absolute URL>``.
+Invalidation is by dependency: each stored page is stamped with the versions of the *tags* it was
+built from, and a copy whose stamp no longer matches is built again. A tag names a piece of
+content (``article:12``, ``issue:3``, ``section:4``, ``topic:2``, ``person:7``, ``event:9``) or a
+family of lists (``listings``: home, archive, news, search, site feeds, sitemap, people;
+``events``: the event lists and calendar); every page also depends on ``site``.
 
-* **Content version.** One token under ``content-version``, replaced by :func:`content_changed`,
-  which ``bulletin.workflow`` (publish, withdraw, publishing a revision, releasing and unpublishing
-  an issue) and the admin (sections, topics, people, published events and issues, deletions) run
-  with ``transaction.on_commit``. The version is global, not per issue or section, on purpose:
-  one article reaches the home page, its issue, its section and sub-column, topics, people,
-  events, related articles elsewhere, the feeds, the sitemap and any search, so a finer scheme
-  would have to know every page that lists it and one missed dependency serves stale content.
-  Publishing happens a few times a week, and a page costs one render the next time a reader asks
-  for it, so starting over is cheap and obviously correct. The token is random, never a counter:
-  if it is evicted or Redis is emptied, a new one cannot bring old pages back.
+* **What a page depends on.** ``CACHED_PAGES`` gives each page's list tags; pages about one thing
+  add their own with :func:`depends_on` while they are built (an article page: the article, its
+  issue, section and people, since its neighbours and related articles come from those). A page
+  about one thing that names nothing is not stored, so a forgotten dependency costs speed, never
+  correctness.
+* **What a change touches.** ``bulletin.workflow`` asks :func:`article_tags`/:func:`event_tags`
+  for the tags of what it is about to change, before and after the change (an edited article may
+  have moved section or lost a person), and invalidates their union on commit. Publishing one
+  article thus rebuilds its page, its issue, its section (and the parent column), its topics and
+  people, the lists, and the articles related to it; the thousands of other article pages stay
+  cached. Changes made in the admin to sections, topics, people and published issues or events
+  reach headings, navigation and names on many pages, and are rare: they bump ``site``
+  (:func:`content_changed`), as do the demo loader and a search reindex.
+* **Versions are random tokens**, never counters: if one is evicted or Redis is emptied, a new one
+  cannot bring old pages back, and a missing version matches no stamp.
+* **No race with the commit.** An invalidation first replaces the *epoch* token, then the tag
+  versions; a page is stored only if the epoch it saw before it was built is still current when
+  it reads the versions to stamp it (one MGET), so a page built from data read before a commit is
+  never stamped with the versions written after it.
 * **Next scheduled time.** The soonest ``published_at`` still in the future among published
-  articles, issues and events (one query, cached per content version and recomputed once that
-  moment has passed). Once it passes, every key changes, so scheduled content appears on time and
-  nothing shows early: a page built before the moment is never served after it.
+  articles, issues and events (one query, cached per epoch and recomputed once that moment has
+  passed) is part of every key. Once it passes, every key changes, so scheduled content appears
+  on time and nothing shows early: a page built before the moment is never served after it.
 * **Local date**: event lists and the calendar split past from upcoming by today's date.
+
+Keys: ``page:<next scheduled time>:<local date>:<sha256 of the absolute URL>``.
 
 Stored pages also expire after ``settings.PAGE_CACHE_SECONDS`` (or sooner, at the next scheduled
 time or midnight), which bounds memory and, should Redis be unreachable exactly when a new version
@@ -47,6 +62,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -54,86 +70,183 @@ from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "content-version"
+EPOCH_KEY = "page-epoch"
 UNAVAILABLE_RETRY_SECONDS = 5
 CACHE_HEADER = "X-Page-Cache"
 
-CACHED_PAGES = frozenset(
-    {
-        "bulletin:home",
-        "bulletin:issue-archive",
-        "bulletin:issue-detail",
-        "bulletin:article-detail",
-        "bulletin:news-list",
-        "bulletin:news-detail",
-        "bulletin:section-detail",
-        "bulletin:topic-detail",
-        "bulletin:search",
-        "bulletin:feed-rss",
-        "bulletin:feed-atom",
-        "bulletin:issue-feed-rss",
-        "bulletin:issue-feed-atom",
-        "bulletin:section-feed-rss",
-        "bulletin:section-feed-atom",
-        "people:person-list",
-        "people:person-detail",
-        "events:event-list",
-        "events:event-month",
-        "events:event-detail",
-        "events:event-ics",
-        "events:calendar-feed",
-        "sitemap",
-    }
-)
+SITE = "site"
+LISTINGS = "listings"
+EVENTS = "events"
+
+# Each cached page and the lists it shows; pages about one thing name it with depends_on().
+CACHED_PAGES = {
+    "bulletin:home": {LISTINGS},
+    "bulletin:issue-archive": {LISTINGS},
+    "bulletin:issue-detail": set(),
+    "bulletin:article-detail": set(),
+    "bulletin:news-list": {LISTINGS},
+    "bulletin:news-detail": set(),
+    "bulletin:section-detail": set(),
+    "bulletin:topic-detail": set(),
+    "bulletin:search": {LISTINGS},
+    "bulletin:feed-rss": {LISTINGS},
+    "bulletin:feed-atom": {LISTINGS},
+    "bulletin:issue-feed-rss": set(),
+    "bulletin:issue-feed-atom": set(),
+    "bulletin:section-feed-rss": set(),
+    "bulletin:section-feed-atom": set(),
+    "people:person-list": {LISTINGS},
+    "people:person-detail": set(),
+    "events:event-list": {EVENTS},
+    "events:event-month": {EVENTS},
+    "events:event-detail": set(),
+    "events:event-ics": set(),
+    "events:calendar-feed": {EVENTS},
+    "sitemap": {LISTINGS},
+}
 # Cookies that may make a page differ from what every other reader sees.
 PERSONAL_COOKIES = ("messages",)
 
 
-def content_changed():
-    """Make every cached page stale; call it with ``transaction.on_commit`` after a change readers see."""
-    token = _new_token()
+# Tags ------------------------------------------------------------------------------------------
+
+
+def tag(obj):
+    """The tag of one article, issue, section, topic, person or event."""
+    return f"{obj._meta.model_name}:{obj.pk}"
+
+
+def depends_on(request, *tags):
+    """Record, while a page is built, that it shows the content these tags name."""
+    if not hasattr(request, "page_tags"):
+        request.page_tags = set()
+    request.page_tags.update(tags)
+
+
+def article_page_tags(article):
+    """What an article page shows besides itself: its issue's contents (previous and next), and
+    articles related through its section or people. Reads only what ``for_detail()`` loaded."""
+    tags = {f"article:{article.live_article_id or article.pk}", f"section:{article.section_id}"}
+    if article.issue_id:
+        tags.add(f"issue:{article.issue_id}")
+    tags.update(f"person:{link.person_id}" for link in article.person_links.all())
+    return tags
+
+
+def article_tags(articles):
+    """Tags of every page that shows any of ``articles`` (a queryset), as they are now.
+
+    Four queries however many articles: their own columns, then their people, topics and events.
+    """
+    from bulletin.models import Article, ArticlePerson
+    from events.models import Event
+
+    tags = {LISTINGS}
+    for pk, live, issue, section, parent in articles.values_list(
+        "pk", "live_article_id", "issue_id", "section_id", "section__parent_id"
+    ):
+        tags.add(f"article:{live or pk}")
+        tags.update(
+            f"{kind}:{key}" for kind, key in (("issue", issue), ("section", section), ("section", parent)) if key
+        )
+    ids = articles.values("pk")
+    related = (
+        ("person", ArticlePerson.objects.filter(article__in=ids).values_list("person_id", flat=True)),
+        ("topic", Article.topics.through.objects.filter(article__in=ids).values_list("topic_id", flat=True)),
+        ("event", Event.articles.through.objects.filter(article__in=ids).values_list("event_id", flat=True)),
+    )
+    for kind, keys in related:
+        tags.update(f"{kind}:{key}" for key in keys)
+    return tags
+
+
+def event_tags(events):
+    """Tags of every page that shows any of ``events`` (a queryset): their own pages, the lists,
+    and the pages of the people and articles they are linked to."""
+    from events.models import Event
+
+    tags = {LISTINGS, EVENTS}
+    tags.update(f"event:{pk}" for pk in events.values_list("pk", flat=True))
+    ids = events.values("pk")
+    tags.update(
+        f"person:{pk}" for pk in Event.people.through.objects.filter(event__in=ids).values_list("person_id", flat=True)
+    )
+    tags.update(
+        f"article:{pk}"
+        for pk in Event.articles.through.objects.filter(event__in=ids).values_list("article_id", flat=True)
+    )
+    return tags
+
+
+# Invalidation ----------------------------------------------------------------------------------
+
+
+def invalidate(tags):
+    """Make every cached page built from any of ``tags`` stale (call it once the change is committed)."""
+    stamp = {EPOCH_KEY: _new_token()} | {_version_key(name): _new_token() for name in tags}
     try:
-        _cache().set(VERSION_KEY, token, timeout=None)
-        recorded = _cache().get(VERSION_KEY) == token
+        cache = _cache()
+        # The epoch first: see "No race with the commit" above.
+        cache.set(EPOCH_KEY, stamp.pop(EPOCH_KEY), timeout=None)
+        cache.set_many(stamp, timeout=None)
+        recorded = cache.get_many(list(stamp)) == stamp
     except Exception:
-        logger.exception("Page cache: could not record a new content version")
+        logger.exception("Page cache: could not record new content versions")
         return
     if not recorded:
         logger.error(
-            "Page cache: could not record a new content version; cached pages may be stale for up to %s s",
+            "Page cache: could not record new content versions; cached pages may be stale for up to %s s",
             settings.PAGE_CACHE_SECONDS,
         )
 
 
-def current_version():
-    """The content version, or None when the cache cannot be used now."""
+def invalidate_on_commit(tags):
+    tags = frozenset(tags)
+    transaction.on_commit(lambda: invalidate(tags))
+
+
+def content_changed():
+    """Make every cached page stale: for changes that reach headings, names and navigation."""
+    invalidate({SITE})
+
+
+def issue_changed(issue):
+    """Make the pages of ``issue`` (its contents and its articles) stale."""
+    invalidate({tag(issue)})
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def current_epoch():
+    """The epoch token, or None when the cache cannot be used now."""
     cache = _cache()
     if time.monotonic() < getattr(cache, "_bulletin_unavailable_until", 0):
         return None
     try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
+        epoch = cache.get(EPOCH_KEY)
+        if epoch is None:
             candidate = _new_token()
-            added = cache.add(VERSION_KEY, candidate, timeout=None)
+            added = cache.add(EPOCH_KEY, candidate, timeout=None)
             # django-redis answers None, not False, when it ignored a connection error.
-            version = candidate if added else (cache.get(VERSION_KEY) if added is False else None)
+            epoch = candidate if added else (cache.get(EPOCH_KEY) if added is False else None)
     except Exception:
         logger.warning("Page cache: cache unreachable", exc_info=True)
-        version = None
-    if version is None:
+        epoch = None
+    if epoch is None:
         cache._bulletin_unavailable_until = time.monotonic() + UNAVAILABLE_RETRY_SECONDS
         logger.warning(
             "Page cache: cache unavailable, serving pages uncached; trying again in %s s", UNAVAILABLE_RETRY_SECONDS
         )
-    return version
+    return epoch
 
 
-def next_scheduled(version, now):
+def next_scheduled(epoch, now):
     """The soonest future publication time of any published article, issue or event, or None.
 
-    Cached for ``version``; asked again once the time it names has come.
+    Cached for ``epoch``; asked again once the time it names has come.
     """
-    key = f"page-schedule:{version}"
+    key = f"page-schedule:{epoch}"
     cached = _cache_get(key)
     if cached == "none":
         return None
@@ -159,6 +272,34 @@ def _query_next_scheduled(now):
     return next((row[0] for row in rows), None)
 
 
+def stamp_for(tags, epoch):
+    """The current versions of ``tags``, or None if ``epoch`` has passed (a change was committed
+    while the page was built, so it may be stale already)."""
+    keys = [EPOCH_KEY, *(_version_key(name) for name in tags)]
+    try:
+        cache = _cache()
+        found = cache.get_many(keys)
+        missing = {key: _new_token() for key in keys[1:] if key not in found}
+        if missing:
+            for key, token in missing.items():
+                cache.add(key, token, timeout=None)
+            found = cache.get_many(keys)
+    except Exception:
+        logger.warning("Page cache: could not read content versions", exc_info=True)
+        return None
+    if found.get(EPOCH_KEY) != epoch or len(found) != len(keys):
+        return None
+    return {key: found[key] for key in keys[1:]}
+
+
+def is_current(stamp):
+    try:
+        return _cache().get_many(list(stamp)) == stamp
+    except Exception:
+        logger.warning("Page cache: could not read content versions", exc_info=True)
+        return False
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous readers' public pages; answer conditional requests.
 
@@ -170,27 +311,30 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_public_page(request):
+        view_name = public_page(request)
+        if view_name is None:
             return self.get_response(request)
         if is_personal(request):
             response = self.get_response(request)
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
-        version = current_version()
-        if version is None:
+        epoch = current_epoch()
+        if epoch is None:
             return self.conditional(request, self.fresh(request), "off")
         now = timezone.now()
-        due = next_scheduled(version, now)
+        due = next_scheduled(epoch, now)
         today = timezone.localdate(now)
-        key = page_key(request, version, due, today)
+        key = page_key(request, due, today)
         cached = _cache_get(key)
-        if cached is not None:
-            return self.conditional(request, cached, "hit")
+        if cached is not None and is_current(cached["stamp"]):
+            return self.conditional(request, cached["response"], "hit")
         response = self.fresh(request)
         if request.method == "GET" and is_storable(request, response):
-            _cache_set(key, response, lifetime(now, due, today))
-            return self.conditional(request, response, "miss")
+            stamp = self.stamp(request, view_name, epoch)
+            if stamp is not None:
+                _cache_set(key, {"stamp": stamp, "response": response}, lifetime(now, due, today))
+                return self.conditional(request, response, "miss")
         return self.conditional(request, response, "pass")
 
     def fresh(self, request):
@@ -202,6 +346,14 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
+    def stamp(request, view_name, epoch):
+        tags = CACHED_PAGES[view_name] | getattr(request, "page_tags", set())
+        if not tags:
+            logger.error("Page cache: %s names no content it depends on; not stored", view_name)
+            return None
+        return stamp_for({SITE, *tags}, epoch)
+
+    @staticmethod
     def conditional(request, response, outcome):
         response[CACHE_HEADER] = outcome
         etag = response.get("ETag")
@@ -211,14 +363,15 @@ class PageCacheMiddleware:
         return response
 
 
-def is_public_page(request):
+def public_page(request):
+    """The view name of a cacheable public page, or None."""
     if request.method not in ("GET", "HEAD"):
-        return False
+        return None
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return False
-    return match.view_name in CACHED_PAGES
+        return None
+    return match.view_name if match.view_name in CACHED_PAGES else None
 
 
 def is_personal(request):
@@ -243,10 +396,10 @@ def is_storable(request, response):
     return user is None or not user.is_authenticated
 
 
-def page_key(request, version, due, today):
+def page_key(request, due, today):
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
     boundary = int(due.timestamp()) if due else "none"
-    return f"page:{version}:{boundary}:{today.isoformat()}:{address}"
+    return f"page:{boundary}:{today.isoformat()}:{address}"
 
 
 def lifetime(now, due, today):
@@ -261,6 +414,10 @@ def lifetime(now, due, today):
 
 def _cache():
     return caches["default"]
+
+
+def _version_key(name):
+    return f"page-tag:{name}"
 
 
 def _new_token():

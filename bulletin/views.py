@@ -8,7 +8,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from bulletin import redirects, search, seo
+from bulletin import pagecache, redirects, search, seo
 from bulletin.diff import text_of
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import (
@@ -55,6 +55,7 @@ class IssueDetailView(DetailView):
         return get_object_or_404(Issue.objects.public(), year=self.kwargs["year"], number=self.kwargs["number"])
 
     def get_context_data(self, **kwargs):
+        pagecache.depends_on(self.request, pagecache.tag(self.object))
         articles = Article.objects.public().filter(issue=self.object).for_toc()
         return super().get_context_data(toc=table_of_contents(articles), meta=seo.issue_meta(self.object), **kwargs)
 
@@ -92,6 +93,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        pagecache.depends_on(self.request, *pagecache.article_page_tags(article))
         previous, following = neighbours_in_issue(article)
         related = Article.objects.public().related_to(article)[:RELATED_COUNT]
         return super().get_context_data(
@@ -225,6 +227,7 @@ class SectionDetailView(ArticleStreamView):
 
     def filter_articles(self, articles):
         self.section = get_object_or_404(Section.objects.select_related("parent"), slug=self.kwargs["slug"])
+        pagecache.depends_on(self.request, pagecache.tag(self.section))
         return articles.filter(Q(section=self.section) | Q(section__parent=self.section))
 
     def get_context_data(self, **kwargs):
@@ -243,6 +246,7 @@ class TopicDetailView(ArticleStreamView):
 
     def filter_articles(self, articles):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        pagecache.depends_on(self.request, pagecache.tag(self.topic))
         return articles.filter(topics=self.topic)
 
     def get_context_data(self, **kwargs):

@@ -2,7 +2,7 @@
 
 Each transition is a plain function that checks the actor's permission and the current state,
 changes the state, writes a ``WorkflowLog`` row and queues its notification (and, when readers
-see the change, a fresh start for cached pages: ``bulletin.pagecache``), in one transaction.
+see the change, makes the cached pages that show it stale: ``bulletin.pagecache``), in one transaction.
 ``ALLOWED`` is the single table of what may happen in which state; the admin asks
 ``available_actions()`` which buttons to show, and the functions check again on the server.
 
@@ -142,7 +142,7 @@ def publish(obj, *, by, at=None, comment=""):
         return _publish_revision(obj, by=by, comment=comment)
     obj.published_at = at
     _move(obj, "publish", to=S.PUBLISHED, stage=None, by=by, comment=comment)
-    transaction.on_commit(pagecache.content_changed)
+    pagecache.invalidate_on_commit(_public_pages_of(obj))
     transaction.on_commit(lambda: notify.published(obj))
     return obj
 
@@ -151,7 +151,7 @@ def publish(obj, *, by, at=None, comment=""):
 def withdraw(obj, *, by, comment):
     obj = _lock_and_check("withdraw", obj, by, comment)
     _move(obj, "withdraw", to=S.WITHDRAWN, stage=None, by=by, comment=comment)
-    transaction.on_commit(pagecache.content_changed)
+    pagecache.invalidate_on_commit(_public_pages_of(obj))
     return obj
 
 
@@ -289,7 +289,7 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
             article.published_at = at
             _move(article, "publish", to=S.PUBLISHED, stage=None, by=by, comment=f"随{issue.short_name}发布")
             transaction.on_commit(lambda a=article: notify.published(a))
-    transaction.on_commit(pagecache.content_changed)
+    pagecache.invalidate_on_commit(_public_pages_of_issue(issue))
     return issue
 
 
@@ -305,11 +305,21 @@ def unpublish_issue(issue, *, by, comment=""):
     issue.published_at = None
     issue.save()
     _log(issue, "unpublish", S.PUBLISHED, S.DRAFT, by=by, comment=comment)
-    transaction.on_commit(pagecache.content_changed)
+    pagecache.invalidate_on_commit(_public_pages_of_issue(issue))
     return issue
 
 
 # Internals -------------------------------------------------------------------------------------
+
+
+def _public_pages_of(obj):
+    """The cache tags of the public pages that show an article or event (bulletin.pagecache)."""
+    same = type(obj).objects.filter(pk=obj.pk)
+    return pagecache.article_tags(same) if isinstance(obj, Article) else pagecache.event_tags(same)
+
+
+def _public_pages_of_issue(issue):
+    return pagecache.article_tags(Article.objects.filter(issue=issue)) | {pagecache.tag(issue)}
 
 
 def _permission(obj, verb):
@@ -414,6 +424,8 @@ def _copy_relations(source, target):
 def _publish_revision(revision, *, by, comment):
     """Replace the live text by the approved revision, keep its review record, drop the copy."""
     live = Article.objects.select_for_update().get(pk=revision.live_article_id)
+    # The pages that showed the old text, and below those that show the new (it may have moved).
+    pages = _public_pages_of(live)
     for name in REVISED_FIELDS:
         setattr(live, name, getattr(revision, name))
     live.updated_by = revision.updated_by
@@ -424,6 +436,6 @@ def _publish_revision(revision, *, by, comment):
     _log(live, "publish", S.APPROVED, S.PUBLISHED, by=by, comment=comment or "修改稿审核通过，替换线上版本")
     revision.photos.all().delete()
     revision.delete()
-    transaction.on_commit(pagecache.content_changed)
+    pagecache.invalidate_on_commit(pages | _public_pages_of(live))
     transaction.on_commit(lambda: notify.published(live))
     return live

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
+from bulletin import pagecache
 from bulletin.models import Article
 from events import calendar, ics
 from events.models import Event
@@ -48,7 +49,11 @@ class EventDetailView(DetailView):
             Prefetch("articles", queryset=Article.objects.public().for_listing().latest_first()),
             Prefetch("people", queryset=Person.objects.public()),
         )
-        return get_object_or_404(events, slug=self.kwargs["slug"])
+        event = get_object_or_404(events, slug=self.kwargs["slug"])
+        # All its people, not only those shown: one appears here once anything about them is published.
+        people = Event.people.through.objects.filter(event=event).values_list("person_id", flat=True)
+        pagecache.depends_on(self.request, pagecache.tag(event), *(f"person:{pk}" for pk in people))
+        return event
 
 
 class EventMonthView(TemplateView):
@@ -72,6 +77,7 @@ class EventMonthView(TemplateView):
 def event_ics(request, slug):
     """One public event as an .ics file to add to a calendar."""
     event = get_object_or_404(Event.objects.public(), slug=slug)
+    pagecache.depends_on(request, pagecache.tag(event))
     response = HttpResponse(ics.to_ical([event], absolute_url=request.build_absolute_uri), content_type=ICALENDAR)
     # Slugs are ASCII pinyin, so the file name needs no RFC 5987 encoding.
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from bulletin import pagecache
 from bulletin.models import Article, ArticlePerson
 from people.filters import PersonFilter
 from people.models import Person
@@ -43,6 +44,7 @@ class PersonDetailView(DetailView):
         return get_object_or_404(Person.objects.public(), slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
+        pagecache.depends_on(self.request, pagecache.tag(self.object))
         roles = ArticlePerson.objects.filter(person=self.object).select_related("person")
         articles = (
             Article.objects.public()

@@ -1,9 +1,9 @@
 """Whole-page caching of public pages (bulletin.pagecache): never stale, never personal.
 
-Runs against Redis when REDIS_URL is set (CI) and the in-memory cache otherwise. The cache is
-versioned globally: every publishing action rebuilds every cached page, and nothing else does.
-Publishing actions defer the new version to the commit, so each runs under
-``django_capture_on_commit_callbacks(execute=True)``, as it would commit in the admin.
+Runs against Redis when REDIS_URL is set (CI) and the in-memory cache otherwise. Cached pages
+depend on tags: each publishing action rebuilds the pages that show what it changed and leaves
+every other page cached. Publishing actions defer the invalidation to the commit, so each runs
+under ``django_capture_on_commit_callbacks(execute=True)``, as it would commit in the admin.
 """
 
 import logging
@@ -166,19 +166,129 @@ def test_unpublishing_an_issue_takes_it_and_its_articles_off_every_page_at_once(
 # What is and is not invalidated ---------------------------------------------------------------
 
 
-def test_publishing_rebuilds_unrelated_pages_too_since_the_version_is_global(
+def hit(client, url):
+    return client.get(url)[CACHE] == "hit"
+
+
+def test_publishing_an_article_leaves_the_pages_that_do_not_show_it_cached(
     client, warm, commit, newsroom, published_issue
 ):
+    section, elsewhere = make.section("科协动态"), make.section("学教动态")
     topic = make.topic("乡村振兴")
-    make.article(None, title="与新稿无关的新闻", topics=[topic])
-    article = newsroom.approved(published_issue, title="赤霉病防控新进展")
-    warm([topic.get_absolute_url()])
+    other_issue = make.issue(year=2025, number=3)
+    untouched = make.article(other_issue, title="往期的稿件", section=elsewhere, topics=[topic])
+    neighbour = make.article(published_issue, title="同期的稿件", section=elsewhere)
+    event = make.event(title="无关的活动")
+    article = newsroom.approved(published_issue, title="赤霉病防控新进展", section=section)
+    unrelated = [
+        untouched.get_absolute_url(),
+        other_issue.get_absolute_url(),
+        elsewhere.get_absolute_url(),
+        topic.get_absolute_url(),
+        event.get_absolute_url(),
+        reverse("events:event-list"),
+    ]
+    warm([*unrelated, neighbour.get_absolute_url()])
 
     with commit():
         workflow.publish(article, by=newsroom.chief)
 
-    assert fresh(client, topic.get_absolute_url()).status_code == 200
-    assert client.get(topic.get_absolute_url())[CACHE] == "hit"
+    for url in unrelated:
+        assert hit(client, url), url
+    # Same issue: its previous/next links now lead to the new article.
+    assert shows(fresh(client, neighbour.get_absolute_url()), article.get_absolute_url())
+
+
+def test_publishing_an_article_rebuilds_the_pages_of_its_people_topics_events_and_related_articles(
+    client, warm, commit, newsroom, published_issue
+):
+    section = make.section("科协动态")
+    scientist, topic = make.person("林远"), make.topic("粮食安全")
+    earlier = make.article(make.issue(year=2025, number=3), title="林远谈育种", section=make.section("学教动态"))
+    make.link(earlier, scientist)
+    same_column = make.article(make.issue(year=2025, number=4), title="上一期同栏目稿件", section=section)
+    article = newsroom.approved(published_issue, title="赤霉病防控新进展", section=section, topics=[topic])
+    make.link(article, scientist)
+    event = make.event(title="小麦病害防控现场会", articles=[article])
+    warm(
+        [
+            scientist.get_absolute_url(),
+            event.get_absolute_url(),
+            earlier.get_absolute_url(),
+            same_column.get_absolute_url(),
+        ]
+    )
+
+    with commit():
+        workflow.publish(article, by=newsroom.chief)
+
+    for url in [scientist.get_absolute_url(), event.get_absolute_url(), topic.get_absolute_url()]:
+        assert shows(fresh(client, url), article.get_absolute_url()), url
+    for related in (earlier, same_column):  # related through the person and through the column
+        assert shows(fresh(client, related.get_absolute_url()), article.get_absolute_url())
+
+
+def test_an_edited_article_that_moved_column_and_lost_a_person_leaves_their_pages_too(
+    client, warm, commit, newsroom, published_issue
+):
+    old_section, new_section = make.section("科协动态"), make.section("基层风采")
+    dropped = make.person("周岚")
+    live = make.article(published_issue, title="麦田观察", section=old_section, created_by=newsroom.author)
+    make.link(live, dropped)
+    make.link(make.article(published_issue, title="另一篇稿件", section=make.section("学教动态")), dropped)
+    warm([old_section.get_absolute_url(), new_section.get_absolute_url(), dropped.get_absolute_url()])
+    revision = workflow.start_revision(live, by=newsroom.author, changes={"section": new_section})
+    revision.person_links.all().delete()
+    newsroom.review(revision)
+
+    with commit():
+        workflow.publish(revision, by=newsroom.chief)
+
+    assert not shows(fresh(client, old_section.get_absolute_url()), live.get_absolute_url())
+    assert shows(fresh(client, new_section.get_absolute_url()), live.get_absolute_url())
+    assert not shows(fresh(client, dropped.get_absolute_url()), live.get_absolute_url())
+
+
+def test_publishing_an_event_rebuilds_its_article_and_people_and_not_other_articles(
+    client, warm, commit, newsroom, published_issue
+):
+    article, other = make.article(published_issue, title="现场会报道"), make.article(published_issue, title="别的稿件")
+    speaker = make.person("许峰")
+    make.link(article, speaker)
+    event = make.event(title="小麦病害防控现场会", status=workflow.S.APPROVED, articles=[article], people=[speaker])
+    warm([article.get_absolute_url(), other.get_absolute_url(), speaker.get_absolute_url()])
+
+    with commit():
+        workflow.publish(event, by=newsroom.chief)
+
+    for url in (article.get_absolute_url(), speaker.get_absolute_url(), reverse("events:event-list")):
+        assert shows(fresh(client, url), event.get_absolute_url()), url
+    assert hit(client, other.get_absolute_url())
+
+
+def test_a_page_built_while_a_change_is_committed_is_not_stored(client, published_issue):
+    from django.test.signals import template_rendered
+
+    def commit_meanwhile(**kwargs):
+        pagecache.invalidate({"unrelated:1"})
+
+    template_rendered.connect(commit_meanwhile)
+    try:
+        assert client.get(HOME)[CACHE] == "pass"
+    finally:
+        template_rendered.disconnect(commit_meanwhile)
+    assert client.get(HOME)[CACHE] == "miss"
+    assert client.get(HOME)[CACHE] == "hit"
+
+
+def test_a_page_about_one_thing_that_names_nothing_is_not_stored(client, monkeypatch, caplog, published_issue):
+    topic = make.topic("乡村振兴")
+    make.article(published_issue, topics=[topic])
+    monkeypatch.setattr(pagecache, "depends_on", lambda request, *tags: None)
+
+    assert client.get(topic.get_absolute_url())[CACHE] == "pass"
+    assert client.get(topic.get_absolute_url())[CACHE] == "pass"
+    assert "names no content it depends on" in caplog.text
 
 
 def test_work_readers_cannot_see_leaves_cached_pages_alone(client, warm, commit, newsroom, published_issue):
@@ -270,17 +380,17 @@ def test_an_issue_released_for_later_appears_on_time(client, travel, commit, new
     assert client.get(draft_issue.get_absolute_url()).status_code == 200
 
 
-def test_the_next_scheduled_time_is_asked_once_per_version(django_assert_num_queries, published_issue):
+def test_the_next_scheduled_time_is_asked_once_per_epoch(django_assert_num_queries, published_issue):
     soon = timezone.now() + timedelta(minutes=10)
     make.article(published_issue, published_at=soon + timedelta(minutes=5))
     make.event(published_at=soon)
     make.issue(published_at=soon + timedelta(days=1))
-    version = pagecache.current_version()
+    epoch = pagecache.current_epoch()
 
     with django_assert_num_queries(1):
-        assert pagecache.next_scheduled(version, timezone.now()) == soon
+        assert pagecache.next_scheduled(epoch, timezone.now()) == soon
     with django_assert_num_queries(0):
-        assert pagecache.next_scheduled(version, timezone.now()) == soon
+        assert pagecache.next_scheduled(epoch, timezone.now()) == soon
 
 
 # Staff ----------------------------------------------------------------------------------------
