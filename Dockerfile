@@ -15,14 +15,23 @@ ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/media
+# Pango and HarfBuzz lay out the print edition (WeasyPrint); Noto CJK gives it Song (serif) and
+# Hei (sans) faces; openssl makes the first self-signed certificate (deploy/first_run.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk openssl \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --uid 1000 bulletin
 WORKDIR /app
 COPY --from=build /venv /venv
 COPY --chown=bulletin:bulletin . .
 # Hashed, compressed static files are part of the image; the key only lets settings load here and
-# is never used at run time. The media folder exists so a new named volume inherits its owner.
+# is never used at run time. The folders of the named volumes exist so that a new volume inherits
+# their owner.
 RUN SECRET_KEY=collectstatic-only-not-a-secret DEBUG=0 python manage.py collectstatic --no-input -v 0 \
-    && mkdir -p /app/media && chown bulletin:bulletin /app/media /app/staticfiles
+    && mkdir -p /app/media /app/secrets /app/tls \
+    && chown bulletin:bulletin /app/media /app/staticfiles /app/secrets /app/tls \
+    && chmod 700 /app/secrets
 USER bulletin
 EXPOSE 8000
 # /healthz is liveness only (no database): a broken database must not get the container killed.

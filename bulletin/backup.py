@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -167,6 +168,8 @@ def restore(path, *, using=DEFAULT_DB_ALIAS):
                 for file in written:
                     file.unlink(missing_ok=True)
                 raise
+    # Cached pages and image facts describe the instance as it was before: start the cache over.
+    cache.clear()
     return Summary(
         counts=counts,
         media_files=len(manifest["media"]),

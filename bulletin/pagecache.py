@@ -319,7 +319,7 @@ class PageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
-        epoch = current_epoch()
+        epoch = current_epoch() if settings.PAGE_CACHE_SECONDS > 0 else None
         if epoch is None:
             return self.conditional(request, self.fresh(request), "off")
         now = timezone.now()

@@ -13,7 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Any variable may instead be given as a file named by NAME_FILE (Docker secrets; docker-compose
+# keeps the generated SECRET_KEY that way).
+env = environ.FileAwareEnv()
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
@@ -128,8 +130,9 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions live in the database, so a Redis failure logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Longest life of a cached public page; publishing and scheduled times end it sooner (bulletin.pagecache).
-PAGE_CACHE_SECONDS = 600
+# Longest life of a cached public page; publishing and scheduled times end it sooner
+# (bulletin.pagecache). 0 turns the page cache off (benchmarks of uncached pages).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -282,6 +285,8 @@ LOGGING = {
         # so that each record is written once, by the root's console handler.
         "django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO"), "propagate": True},
         "django.request": {"handlers": [] if DEBUG else ["mail_admins"], "propagate": True},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings (a missing image) still show.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 

@@ -5,23 +5,31 @@ files) under gunicorn with gunicorn.conf.py, against this machine's PostgreSQL (
 and Redis, and talks to it over real HTTP on loopback:
 
 1. pages a reader and an editor use: home, issue, article, search, RSS, sitemap, static, admin login;
-2. Redis stopped mid-run: pages stay 200 and fast; when Redis is back, they still are;
-3. PostgreSQL restarted mid-run: errors only inside the restart window, then 200s again within
+2. the same through nginx with deploy/nginx.conf itself (only its addresses and paths changed for
+   loopback) and a certificate made by deploy/first_run.py: http sent to https, TLS, static and
+   media headers, gzip, the upload limit, and an admin login whose CSRF check needs nginx's
+   X-Forwarded-Proto;
+3. Redis stopped mid-run: pages stay 200 and fast; when Redis is back, they still are;
+4. PostgreSQL restarted mid-run: errors only inside the restart window, then 200s again within
    RECOVERY_SECONDS, with the same gunicorn;
-4. a short wrk load test: no non-2xx/3xx responses and no socket errors.
+5. a short wrk load test: no non-2xx/3xx responses and no socket errors.
 
-Leaves PostgreSQL and Redis running and always stops gunicorn. Exits non-zero on any failure.
-Run from the project root with `make smoke` (needs psql, redis-cli, pg_ctlcluster and wrk).
+Leaves PostgreSQL and Redis running and always stops gunicorn and nginx. Exits non-zero on any
+failure. Run from the project root with `make smoke` (needs psql, redis-cli, pg_ctlcluster, nginx,
+openssl and wrk).
 """
 
 import contextlib
+import gzip
 import http.client
+import importlib.util
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -81,14 +89,22 @@ def step(title):
 
 
 class Client:
-    """A tiny HTTP client that never follows redirects and keeps cookies whatever their flags."""
+    """A tiny HTTP(S) client that never follows redirects and keeps cookies whatever their flags."""
 
-    def __init__(self, port):
+    def __init__(self, port, *, tls=None):
         self.port = port
+        self.tls = tls  # an ssl.SSLContext for https
         self.cookies = {}
 
+    @property
+    def origin(self):
+        return "https://localhost" if self.tls else "http://localhost"
+
     def request(self, method, path, *, body=None, headers=None, timeout=10):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        if self.tls:
+            connection = http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=self.tls)
+        else:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         all_headers = {"Host": "localhost", "User-Agent": "bulletin-smoke"}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -248,6 +264,90 @@ def wait_until_serving(client, server, timeout=60):
     raise SmokeFailure(f"/healthz did not answer 200 within {timeout} s")
 
 
+class Nginx:
+    """deploy/nginx.conf in front of gunicorn, on loopback ports, with a first-run certificate.
+
+    The file is used as it is, but for the addresses and paths that differ outside docker-compose;
+    each is replaced exactly where the file has it, so a change there fails here first.
+    """
+
+    def __init__(self, workdir, app_port, static_root, media_root):
+        self.http_port, self.https_port = free_port(), free_port()
+        tls = workdir / "tls"
+        first_run = _load("first_run", ROOT / "deploy" / "first_run.py")
+        first_run.ensure_certificate(tls, ["localhost", "127.0.0.1"])
+        site = (ROOT / "deploy" / "nginx.conf").read_text()
+        for original, replacement, times in (
+            ("server web:8000;", f"server 127.0.0.1:{app_port};", 1),
+            ("listen 80 default_server;", f"listen 127.0.0.1:{self.http_port} default_server;", 1),
+            (
+                "listen 443 ssl http2 default_server;",
+                f"listen 127.0.0.1:{self.https_port} ssl http2 default_server;",
+                1,
+            ),
+            (" /etc/nginx/tls/", f" {tls}/", 2),
+            ("alias /srv/static/;", f"alias {static_root}/;", 1),
+            ("alias /srv/media/;", f"alias {media_root}/;", 1),
+        ):
+            check(site.count(original) == times, f"deploy/nginx.conf no longer has {original!r} {times}×")
+            site = site.replace(original, replacement)
+        (workdir / "site.conf").write_text(site)
+        temporary = workdir / "nginx-temp"
+        temporary.mkdir()
+        main = f"""
+            worker_processes 1;
+            daemon off;
+            pid {workdir}/nginx.pid;
+            error_log {workdir}/nginx-error.log warn;
+            events {{ worker_connections 256; }}
+            http {{
+                include /etc/nginx/mime.types;
+                default_type application/octet-stream;
+                access_log off;
+                client_body_temp_path {temporary}/body;
+                proxy_temp_path {temporary}/proxy;
+                fastcgi_temp_path {temporary}/fastcgi;
+                uwsgi_temp_path {temporary}/uwsgi;
+                scgi_temp_path {temporary}/scgi;
+                include {workdir}/site.conf;
+            }}
+        """
+        (workdir / "nginx.conf").write_text(main)
+        self.error_log = workdir / "nginx-error.log"
+        command = [shutil.which("nginx") or "/usr/sbin/nginx", "-p", str(workdir), "-c", str(workdir / "nginx.conf")]
+        run([*command, "-t"])
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        context = ssl.create_default_context(cafile=str(tls / "fullchain.pem"))
+        self.https = Client(self.https_port, tls=context)
+        self.http = Client(self.http_port)
+
+    def wait(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            check(self.process.poll() is None, f"nginx exited: {self.error_log.read_text(errors='replace')[-2000:]}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                self.https.get("/healthz", timeout=2)
+                return
+            time.sleep(0.2)
+        raise SmokeFailure(f"nginx did not answer within {timeout} s")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _load(name, path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 # --- the checks -----------------------------------------------------------------------------
 
 
@@ -275,7 +375,7 @@ def reader_and_editor_pages(client, admin_login_path):
 
 
 def admin_login(client, login_path):
-    session = Client(client.port)
+    session = Client(client.port, tls=client.tls)
     form = expect_page(session, login_path, "text/html")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
     check(token, "no CSRF token on the admin login form")
@@ -288,13 +388,42 @@ def admin_login(client, login_path):
         body=body,
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"http://localhost{login_path}",
-            "Origin": "http://localhost",
+            "Referer": f"{session.origin}{login_path}",
+            "Origin": session.origin,
         },
     )
     print(f"  {status} POST {login_path} → {headers.get('location')}")
     check(status == 302, f"admin login as {username}: expected a redirect, got {status}")
     expect_page(session, admin_index, "text/html", contains='id="logout-form"')
+
+
+def through_nginx(proxy, paths, admin_login_path):
+    step(f"Through nginx: http on {proxy.http_port}, https on {proxy.https_port}")
+    status, headers, _ = proxy.http.get("/issues/?page=2")
+    print(f"  {status} http /issues/?page=2 → {headers.get('location')}")
+    check(status == 301, f"plain http: expected a redirect to https, got {status}")
+    check(headers.get("location") == "https://localhost/issues/?page=2", f"redirected to {headers.get('location')}")
+    pages = {path: expect_page(proxy.https, path, "") for path in paths}
+    home = pages["/"]
+    stylesheet = re.search(r'href="(/static/[^"]+\.css)"', home).group(1)
+    status, headers, body = proxy.https.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+    print(f"  {status} {stylesheet}  {headers.get('content-encoding')}  {headers.get('cache-control')}")
+    check(status == 200 and "immutable" in headers.get("cache-control", ""), "static files are not cached for good")
+    check(headers.get("content-encoding") == "gzip" and gzip.decompress(body), "static files are not sent gzipped")
+
+    image = re.search(r'src="(/media/[^"]+)"', "".join(pages.values()))
+    check(image, "no page shows an uploaded image under /media/")
+    status, headers, _ = proxy.https.get(image.group(1))
+    csp = headers.get("content-security-policy", "")
+    print(f"  {status} {image.group(1)}  nosniff={headers.get('x-content-type-options')}  CSP: {csp}")
+    check(status == 200 and headers.get("x-content-type-options") == "nosniff", "media without nosniff")
+    check("default-src 'none'" in csp and "sandbox" in csp, "media without the script-forbidding CSP")
+
+    too_big = b"x" * (26 * 1024 * 1024)
+    status, _, _ = proxy.https.request("POST", admin_login_path, body=too_big, headers={"Content-Type": "text/plain"})
+    print(f"  {status} POST of 26 MB")
+    check(status == 413, f"a body over client_max_body_size: expected 413, got {status}")
+    admin_login(proxy.https, admin_login_path)
 
 
 def _quote(text):
@@ -458,10 +587,11 @@ def main():
     started = time.monotonic()
     check(ensure_services(), "PostgreSQL or Redis is not running and could not be started")
     workdir = Path(tempfile.mkdtemp(prefix="bulletin-smoke-"))
+    workdir.chmod(0o755)  # nginx's workers read static and media files from here
     port = free_port()
     environment = production_environment(port, workdir)
     manage = [PYTHON, "manage.py"]
-    server = None
+    server = proxy = None
     summary = {}
     try:
         step("Prepare: fresh database, migrate, collectstatic, demo content")
@@ -489,6 +619,9 @@ def main():
         check(status == 200, f"/readyz answered {status} with PostgreSQL and Redis up")
 
         paths = reader_and_editor_pages(client, admin_login_path)
+        proxy = Nginx(workdir, port, environment["STATIC_ROOT"], environment["MEDIA_ROOT"])
+        proxy.wait()
+        through_nginx(proxy, paths, admin_login_path)
         redis_outage(client, paths)
         summary["postgres restart"], summary["error window"] = postgres_restart(client, paths)
         summary["rate"], summary["p99"], summary["requests"] = load_test(port, paths[:3])
@@ -500,6 +633,8 @@ def main():
             print(server.tail(), file=sys.stderr)
         return 1
     finally:
+        if proxy:
+            proxy.stop()
         if server:
             server.stop()
         services_ok = ensure_services()

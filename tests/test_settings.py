@@ -59,6 +59,21 @@ def test_production_starts_with_a_real_secret_key():
     assert settings_import(DEBUG="0", SECRET_KEY="a-real-secret").returncode == 0
 
 
+def test_the_secret_key_may_come_from_a_file(tmp_path):
+    secret = tmp_path / "secret_key"
+    secret.write_text("a-key-kept-in-a-volume-k7Hq2vX9pL4mN8rT1wY6zB3cF5")
+    show_key = [
+        sys.executable,
+        "-c",
+        "import django; django.setup(); from django.conf import settings; print(settings.SECRET_KEY)",
+    ]
+
+    result = run_with_settings(show_key, DEBUG="0", SECRET_KEY_FILE=str(secret))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "a-key-kept-in-a-volume-k7Hq2vX9pL4mN8rT1wY6zB3cF5"
+
+
 def test_production_refuses_to_start_with_debug_on():
     result = settings_import(**{**PRODUCTION, "DEBUG": "1"})
     assert result.returncode != 0

@@ -7,6 +7,7 @@ against the machine's PostgreSQL and Redis; these tests keep the two from drifti
 import importlib.util
 import re
 import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -85,7 +86,7 @@ def test_image_is_multi_stage_non_root_and_built_from_the_hashed_lock(dockerfile
     runtime = runtime_stage(dockerfile)
     assert "COPY --from=build /venv /venv" in runtime
     assert re.search(r"^USER (?!root|0\b)\w+", runtime, re.MULTILINE)
-    assert not re.search(r"apt-get install|build-essential|gcc", runtime)
+    assert not re.search(r"build-essential|gcc|-dev\b", runtime), "no compilers or headers at run time"
     assert "collectstatic" in runtime
     assert "EXPOSE 8000" in runtime
 
@@ -103,7 +104,7 @@ def test_compose_runs_postgres_16_redis_7_and_nginx_in_front(compose):
     assert services["nginx"]["image"].startswith("nginx")
     assert "ports" not in services["web"], "only nginx should be reachable from outside"
     published = {port.split(":")[-1] for port in services["nginx"]["ports"]}
-    assert published == {"80"}
+    assert published == {"80", "443"}
 
 
 def test_web_waits_for_a_one_shot_migrate_and_collectstatic(compose):
@@ -142,8 +143,11 @@ def test_every_variable_compose_and_gunicorn_read_is_in_env_example(compose):
     assert interpolated <= set(values) | documented
     gunicorn = set(re.findall(r"environ\.get\(\"([A-Z][A-Z0-9_]*)\"", (ROOT / "gunicorn.conf.py").read_text()))
     assert gunicorn <= set(values) | documented
+    first_run = set(re.findall(r'environ(?:\.get\(|\[)"([A-Z][A-Z0-9_]*)"', (ROOT / "deploy/first_run.py").read_text()))
     for name in ("migrate", "web"):
-        assert set(compose["services"][name]["environment"]) - {"FORWARDED_ALLOW_IPS"} <= set(values)
+        for variable in compose["services"][name]["environment"]:
+            known = variable in values or variable.removesuffix("_FILE") in values
+            assert known or variable in first_run | {"FORWARDED_ALLOW_IPS"}, variable
 
 
 def test_env_example_points_the_app_at_the_compose_services(compose):
@@ -158,11 +162,63 @@ def test_env_example_points_the_app_at_the_compose_services(compose):
     assert {"localhost", "127.0.0.1"} <= set(values["ALLOWED_HOSTS"].split(","))
 
 
-def test_compose_refuses_to_start_without_a_secret_key(compose):
+def test_a_fresh_install_needs_no_secret_in_env_example(compose):
     values, _ = env_example()
     assert values["SECRET_KEY"] == "", "an example key would end up in production"
-    for name in ("migrate", "web"):
-        assert compose["services"][name]["environment"]["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    services = compose["services"]
+    assert shlex.split(services["migrate"]["command"][-1])[:2] == ["python", "deploy/first_run.py"]
+    key_file = services["web"]["environment"]["SECRET_KEY_FILE"]
+    for name in ("migrate", "web", "worker"):
+        assert services[name]["environment"]["SECRET_KEY_FILE"] == key_file
+        assert any(
+            key_file.startswith(volume.split(":")[1] + "/")
+            for volume in services[name]["volumes"]
+            if volume.startswith("secrets:")
+        ), f"{name} does not see the generated key"
+    assert not any(volume.startswith("secrets:") for volume in services["nginx"]["volumes"])
+
+
+def test_nginx_serves_the_certificate_the_first_run_makes(compose, nginx):
+    services = compose["services"]
+    made_in = services["migrate"]["environment"]["TLS_DIR"]
+    assert f"tls:{made_in}" in services["migrate"]["volumes"]
+    mounted = next(volume.split(":")[1] for volume in services["nginx"]["volumes"] if volume.startswith("tls:"))
+    assert f"ssl_certificate {mounted}/fullchain.pem;" in nginx
+    assert f"ssl_certificate_key {mounted}/privkey.pem;" in nginx
+    assert "return 301 https://$host$request_uri;" in nginx
+
+
+@pytest.fixture
+def first_run():
+    return load_module("deploy/first_run.py", "first_run")
+
+
+def openssl(*arguments):
+    return subprocess.run(["openssl", *arguments], check=True, capture_output=True, text=True).stdout
+
+
+def test_first_run_generates_a_private_key_once_and_keeps_it(first_run, tmp_path):
+    path = tmp_path / "secrets" / "secret_key"
+
+    assert first_run.ensure_secret_key(path, "") == "generated"
+    key = path.read_text()
+    assert len(key) >= 50 and path.stat().st_mode & 0o777 == 0o600
+    assert first_run.ensure_secret_key(path, "") == "kept"
+    assert path.read_text() == key
+    assert first_run.ensure_secret_key(path, "chosen-by-the-operator") == "set from SECRET_KEY"
+    assert path.read_text() == "chosen-by-the-operator"
+
+
+def test_first_run_makes_a_certificate_for_the_allowed_hosts_and_never_replaces_one(first_run, tmp_path):
+    outcome = first_run.ensure_certificate(tmp_path, ["kexie.example.org", "127.0.0.1", "*"])
+
+    assert outcome == "self-signed for kexie.example.org, 127.0.0.1"
+    text = openssl("x509", "-in", str(tmp_path / "fullchain.pem"), "-noout", "-text")
+    assert "DNS:kexie.example.org" in text and "IP Address:127.0.0.1" in text
+    assert (tmp_path / "privkey.pem").stat().st_mode & 0o777 == 0o600
+    before = (tmp_path / "fullchain.pem").read_bytes()
+    assert first_run.ensure_certificate(tmp_path, ["localhost"]) == "kept"
+    assert (tmp_path / "fullchain.pem").read_bytes() == before
 
 
 def test_ci_smoke_sets_only_variables_the_app_knows(smoke, tmp_path):

@@ -552,3 +552,12 @@ def test_editing_a_released_issue_in_the_admin_rebuilds_its_page(client, commit,
     assert response.status_code == 302
     client.logout()
     assert shows(fresh(client, url), "改过的主题")
+
+
+def test_a_zero_lifetime_turns_the_page_cache_off(client, settings, published_issue):
+    settings.PAGE_CACHE_SECONDS = 0
+
+    assert client.get(HOME)[CACHE] == "off"
+    response = client.get(HOME)
+    assert response[CACHE] == "off"
+    assert client.get(HOME, headers={"if-none-match": response["ETag"]}).status_code == 304

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from bulletin import backup, demo
+from bulletin import backup, demo, pagecache
 from bulletin.models import Article, Issue, Section
 from events.models import Event
 from people.models import Person
@@ -104,6 +104,21 @@ def test_restored_content_reads_as_before(migrated_database, tmp_path, media_roo
     assert sorted(Event.objects.values_list("slug", "published_at")) == before["events"]
     assert get_user_model().objects.get(username="chief").check_password("Zhubian-2026!")
     assert client.get(article.get_absolute_url()).content == before["page"]
+
+
+def test_no_page_cached_before_a_restore_is_served_after_it(migrated_database, tmp_path, media_root, client):
+    demo.load()
+    archive = backup_to(tmp_path / "bulletin.tar.gz")
+    call_command("flush", interactive=False)
+    shutil.rmtree(media_root)
+    client.get("/")
+    assert client.get("/")[pagecache.CACHE_HEADER] == "hit"  # the empty site, as a reader saw it
+
+    call_command("restore", str(archive), stdout=io.StringIO())
+
+    home = client.get("/")
+    assert home[pagecache.CACHE_HEADER] == "miss"
+    assert Issue.objects.get(year=2026, number=5).get_absolute_url() in home.content.decode()
 
 
 @pytest.mark.django_db
