@@ -8,6 +8,7 @@ import importlib.util
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,24 @@ def test_ci_runs_the_smoke_test():
     makefile = (ROOT / "Makefile").read_text()
     recipe = re.search(r"^smoke:.*\n\t(.+)$", makefile, re.MULTILINE)
     assert recipe and shlex.split(recipe.group(1))[-1] == "deploy/smoke.py"
+
+
+def test_the_app_starts_from_a_copied_env_example_as_compose_passes_it(compose, tmp_path):
+    """`cp .env.example .env && docker compose up`, minus Docker: first run, then the deploy check."""
+    from tests.test_settings import run_with_settings
+
+    values, _ = env_example()
+    in_containers = {**values, **compose["services"]["migrate"]["environment"]}
+    # The containers' paths, here under tmp_path.
+    for name in ("SECRET_KEY_FILE", "TLS_DIR", "STATIC_ROOT", "MEDIA_ROOT"):
+        in_containers[name] = str(tmp_path / in_containers[name].lstrip("/"))
+    environment = {name: str(value) for name, value in in_containers.items()}
+
+    first_run = run_with_settings([sys.executable, "deploy/first_run.py"], **environment)
+    assert first_run.returncode == 0, first_run.stderr
+    assert "secret key generated" in first_run.stderr
+    deploy_check = run_with_settings(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], **environment
+    )
+    assert deploy_check.returncode == 0, deploy_check.stderr
+    assert "System check identified no issues" in deploy_check.stdout
