@@ -561,3 +561,43 @@ def test_a_zero_lifetime_turns_the_page_cache_off(client, settings, published_is
     response = client.get(HOME)
     assert response[CACHE] == "off"
     assert client.get(HOME, headers={"if-none-match": response["ETag"]}).status_code == 304
+
+
+def test_every_cached_page_is_stored_and_served_from_the_cache(client, published_issue):
+    """A page that forgot to name its content would be built for every reader; none does."""
+    section, topic, speaker = make.section("科协动态"), make.topic("乡村振兴"), make.person("许峰")
+    article = make.article(published_issue, section=section, topics=[topic])
+    make.link(article, speaker)
+    news = make.news(title="网站快讯")
+    event = make.event(title="科普日活动", articles=[article], people=[speaker])
+    year, number = published_issue.year, published_issue.number
+    urls = {
+        "bulletin:home": HOME,
+        "bulletin:issue-archive": reverse("bulletin:issue-archive"),
+        "bulletin:issue-detail": published_issue.get_absolute_url(),
+        "bulletin:article-detail": article.get_absolute_url(),
+        "bulletin:news-list": reverse("bulletin:news-list"),
+        "bulletin:news-detail": news.get_absolute_url(),
+        "bulletin:section-detail": section.get_absolute_url(),
+        "bulletin:topic-detail": topic.get_absolute_url(),
+        "bulletin:search": search("稿件"),
+        "bulletin:feed-rss": RSS,
+        "bulletin:feed-atom": reverse("bulletin:feed-atom"),
+        "bulletin:issue-feed-rss": reverse("bulletin:issue-feed-rss", args=[year, number]),
+        "bulletin:issue-feed-atom": reverse("bulletin:issue-feed-atom", args=[year, number]),
+        "bulletin:section-feed-rss": reverse("bulletin:section-feed-rss", args=[section.slug]),
+        "bulletin:section-feed-atom": reverse("bulletin:section-feed-atom", args=[section.slug]),
+        "people:person-list": reverse("people:person-list"),
+        "people:person-detail": speaker.get_absolute_url(),
+        "events:event-list": reverse("events:event-list"),
+        "events:event-month": reverse("events:event-month", args=[event.start_date.year, event.start_date.month]),
+        "events:event-detail": event.get_absolute_url(),
+        "events:event-ics": reverse("events:event-ics", args=[event.slug]),
+        "events:calendar-feed": reverse("events:calendar-feed"),
+        "sitemap": SITEMAP,
+    }
+    assert set(urls) == set(pagecache.CACHED_PAGES)
+
+    for name, url in urls.items():
+        assert client.get(url)[CACHE] == "miss", name
+        assert client.get(url)[CACHE] == "hit", name
