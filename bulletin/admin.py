@@ -13,9 +13,10 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from bulletin import admin_views, docx_import, pagecache, redirects, workflow
+from bulletin import admin_views, docx_import, pagecache, print_edition, redirects, workflow
 from bulletin.diff import text_of
 from bulletin.forms import ArticleForm, DocxImportForm, IssueArticleForm, IssueArticleFormSet
 from bulletin.models import (
@@ -23,6 +24,7 @@ from bulletin.models import (
     ArticlePerson,
     ArticlePhoto,
     Issue,
+    IssuePrint,
     PublicationStatus,
     ReviewStage,
     Section,
@@ -31,6 +33,10 @@ from bulletin.models import (
 )
 from bulletin.sanitize import RichTextField
 from bulletin.templatetags.names import full_name
+
+# The task queue (django-tasks-db) is the worker's business: a print build reports its outcome on
+# its issue's page and failures are logged, so editors are not shown the raw queue.
+admin.site.unregister(DBTaskResult)
 
 admin.site.site_header = f"{settings.PERIODICAL_NAME} 编辑部"
 admin.site.site_title = f"{settings.PERIODICAL_NAME} 编辑部"
@@ -317,6 +323,18 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
                 {"model_admin": self},
                 name="bulletin_issue_unpublish",
             ),
+            path(
+                "<int:object_id>/print/",
+                self.admin_site.admin_view(admin_views.build_issue_print),
+                {"model_admin": self},
+                name="bulletin_issue_print",
+            ),
+            path(
+                "<int:object_id>/print/<int:print_id>/",
+                self.admin_site.admin_view(admin_views.download_issue_print),
+                {"model_admin": self},
+                name="bulletin_issue_print_download",
+            ),
             *super().get_urls(),
         ]
 
@@ -334,9 +352,27 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
                     "board_url": reverse_or_none("review:issue-board", pk=obj.pk),
                     "release_url": reverse("admin:bulletin_issue_release", args=[obj.pk]),
                     "unpublish_url": reverse("admin:bulletin_issue_unpublish", args=[obj.pk]),
+                    **self.print_context(request, obj),
                 }
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def print_context(self, request, issue):
+        """The print edition panel: who may build, the layouts to choose from, the PDFs so far."""
+        editions = list(issue.prints.select_related("requested_by"))
+        for edition in editions:
+            edition.download_url = (
+                reverse("admin:bulletin_issue_print_download", args=[issue.pk, edition.pk]) if edition.file else None
+            )
+            edition.requested_by_name = full_name(edition.requested_by) if edition.requested_by else ""
+        return {
+            "print_refusal": print_edition.refusal(issue, request.user),
+            "print_url": reverse("admin:bulletin_issue_print", args=[issue.pk]),
+            "print_papers": IssuePrint.Paper.choices,
+            "print_default_paper": print_edition.public_layout().paper,
+            "print_editions": editions,
+            "print_pending": any(e.state in (IssuePrint.State.QUEUED, IssuePrint.State.BUILDING) for e in editions),
+        }
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -348,6 +384,11 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
     def changes_public_pages(self, issue):
         # A released issue's metadata and its articles' places (the inline) are on public pages.
         return issue.status == Issue.Status.PUBLISHED
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The cover, the theme and the articles' places are printed too (a no-op for drafts).
+        print_edition.schedule_rebuild(form.instance.pk)
 
     @admin.display(description="稿件数", ordering="num_articles")
     def article_count(self, issue):

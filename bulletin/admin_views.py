@@ -7,15 +7,15 @@ the server; a refusal comes back to the user as an error message in Chinese.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from bulletin import workflow
+from bulletin import print_edition, workflow
 from bulletin.forms import ReleaseIssueForm, TransitionForm
-from bulletin.models import Article
+from bulletin.models import Article, IssuePrint
 
 
 def change_url(obj):
@@ -108,6 +108,36 @@ def unpublish_issue(request, object_id, *, model_admin):
         return redirect(change_url(issue))
     messages.success(request, f"{issue.short_name}已撤回，读者不再能看到本期及其稿件。")
     return redirect(change_url(issue))
+
+
+@require_POST
+def build_issue_print(request, object_id, *, model_admin):
+    """Queue the print edition's PDF of an issue in the layout the user chose."""
+    issue = _visible_object(request, model_admin, object_id)
+    back = change_url(issue) + "#print-edition"
+    try:
+        layout = print_edition.Layout.of(request.POST.get("paper"), request.POST.get("recorded_pages") == "1")
+        edition = print_edition.request_build(issue, by=request.user, layout=layout)
+    except print_edition.PrintRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(back)
+    # With the immediate task backend the PDF is already there; with a worker it is on its way.
+    edition.refresh_from_db()
+    if edition.state == IssuePrint.State.READY:
+        messages.success(request, f"{edition}已生成，共 {edition.page_total} 页，可以下载了。")
+    elif edition.state == IssuePrint.State.FAILED:
+        messages.error(request, f"{edition}生成失败：{edition.error}")
+    else:
+        messages.success(request, f"正在生成{edition}，通常不到一分钟；稍后刷新本页即可下载。")
+    return redirect(back)
+
+
+def download_issue_print(request, object_id, print_id, *, model_admin):
+    issue = _visible_object(request, model_admin, object_id)
+    if reason := print_edition.refusal(issue, request.user):
+        raise PermissionDenied(reason)
+    edition = get_object_or_404(IssuePrint.objects.exclude(file=""), pk=print_id, issue=issue)
+    return FileResponse(edition.file.open("rb"), as_attachment=True, filename=print_edition.file_name(edition))
 
 
 def _visible_object(request, model_admin, object_id):

@@ -216,9 +216,10 @@ class Issue(DerivedFieldsModel):
         "上线时间", null=True, blank=True, editable=False, help_text="到了这个时刻，本期及其稿件在网站上可见"
     )
     print_pdf = models.FileField(
-        "印刷版 PDF",
+        "印厂定稿 PDF",
         upload_to="issues/pdf/%Y/",
         blank=True,
+        help_text="在本系统之外排版付印的定稿。上传后，读者在本期页面下载的是它，而不是系统生成的印刷版 PDF",
         validators=[FileExtensionValidator(["pdf"], message="只能上传 PDF 文件。"), validate_pdf],
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -297,6 +298,63 @@ class FlatplanReport:
     @property
     def ok(self):
         return not self.uncovered_pages and not self.out_of_order
+
+
+class IssuePrint(models.Model):
+    """A PDF of an issue made by ``bulletin.print_edition``: one per issue and layout.
+
+    ``file`` is the last PDF built (kept while a rebuild is queued, so a download never breaks);
+    ``fingerprint`` identifies the content and layout it shows, so an unchanged issue is not
+    built twice. ``proof`` marks a PDF built before readers could see the issue: it says 样稿.
+    """
+
+    class Paper(models.TextChoices):
+        A4 = "A4", "A4"
+        B5 = "B5", "16开"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队等待生成"
+        BUILDING = "building", "正在生成"
+        READY = "ready", "已生成"
+        FAILED = "failed", "生成失败"
+
+    issue = models.ForeignKey(Issue, verbose_name="期刊", on_delete=models.CASCADE, related_name="prints")
+    paper = models.CharField(
+        "纸张", max_length=2, choices=Paper, default=Paper.A4, help_text="A4 为 210×297 毫米，16开为 185×260 毫米"
+    )
+    recorded_pages = models.BooleanField(
+        "目录用录入的页码",
+        default=False,
+        help_text="重印往期时，目录印稿件中录入的印刷页码；否则印本 PDF 中的实际页码",
+    )
+    state = models.CharField("状态", max_length=10, choices=State, default=State.QUEUED)
+    file = models.FileField("PDF 文件", upload_to="issues/print/%Y/", blank=True)
+    proof = models.BooleanField("样稿", default=False, help_text="读者还看不到本期时生成的 PDF，每页印有“样稿”字样")
+    page_total = models.PositiveSmallIntegerField("页数", null=True, blank=True)
+    fingerprint = models.CharField("内容指纹", max_length=64, blank=True)
+    error = models.TextField("错误信息", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="申请人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    built_at = models.DateTimeField("生成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "印刷版 PDF"
+        verbose_name_plural = "印刷版 PDF"
+        ordering = ["issue", "paper", "recorded_pages"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "paper", "recorded_pages"], name="issue_print_unique_layout"),
+        ]
+
+    def __str__(self):
+        pages = "，目录用录入的页码" if self.recorded_pages else ""
+        return f"{self.issue.short_name}印刷版（{self.get_paper_display()}{pages}）"
 
 
 class Section(DerivedFieldsModel):

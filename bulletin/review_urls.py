@@ -16,6 +16,7 @@ urlpatterns = [
     path("issues/<int:pk>/board/", staff_only(views.IssueBoardView.as_view()), name="issue-board"),
     path("articles/<int:pk>/diff/", staff_only(views.ArticleDiffView.as_view()), name="article-diff"),
     path("articles/<int:pk>/record/", staff_only(views.ReviewRecordView.as_view()), name="review-record"),
+    path("articles/<int:pk>/record.pdf", staff_only(views.ReviewRecordPdfView.as_view()), name="review-record-pdf"),
     path("articles/<int:pk>/share/", staff_only(views.ShareLinksView.as_view()), name="share-links"),
     path("articles/<int:pk>/share/new/", staff_only(views.create_share_link), name="share-link-create"),
     path(

@@ -16,12 +16,15 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from bulletin import workflow
+from bulletin import print_edition, workflow
 from bulletin.diff import compare
 from bulletin.models import Article, Issue, ReviewStage, ShareLink, WorkflowLog
 from bulletin.models import PublicationStatus as S
@@ -310,6 +313,19 @@ class ReviewRecordView(AdminPage, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(record=review_record(self.object), printed_at=timezone.now(), **kwargs)
+
+
+class ReviewRecordPdfView(ReviewRecordView):
+    """The print version of the review record as a PDF file, to file or mail."""
+
+    def get_template_names(self):
+        return ["admin/review/record_print.html"]
+
+    def render_to_response(self, context, **response_kwargs):
+        html = render_to_string(self.get_template_names(), context, request=self.request)
+        pdf = print_edition.typeset(html).write_pdf()
+        disposition = content_disposition_header(True, f"审稿单-{self.object.title}.pdf")
+        return HttpResponse(pdf, content_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
 # 外审分享链接 --------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ urlpatterns = [
     path("feeds/atom/", feeds.ArticleAtomFeed(), name="feed-atom"),
     path("issues/", views.IssueArchiveView.as_view(), name="issue-archive"),
     path("issues/<int:year>/<int:number>/", views.IssueDetailView.as_view(), name="issue-detail"),
+    path("issues/<int:year>/<int:number>/pdf/", views.IssuePdfView.as_view(), name="issue-pdf"),
     path("issues/<int:year>/<int:number>/feed/rss/", feeds.IssueFeed(), name="issue-feed-rss"),
     path("issues/<int:year>/<int:number>/feed/atom/", feeds.IssueAtomFeed(), name="issue-feed-atom"),
     path("issues/<int:year>/<int:number>/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),

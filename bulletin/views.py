@@ -1,14 +1,14 @@
 from django.db.models import Prefetch, Q
 from django.db.models.query import prefetch_related_objects
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bulletin import pagecache, redirects, search, seo
+from bulletin import pagecache, print_edition, redirects, search, seo
 from bulletin.diff import text_of
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import (
@@ -57,7 +57,23 @@ class IssueDetailView(DetailView):
     def get_context_data(self, **kwargs):
         pagecache.depends_on(self.request, pagecache.tag(self.object))
         articles = Article.objects.public().filter(issue=self.object).for_toc()
-        return super().get_context_data(toc=table_of_contents(articles), meta=seo.issue_meta(self.object), **kwargs)
+        return super().get_context_data(
+            toc=table_of_contents(articles),
+            meta=seo.issue_meta(self.object),
+            print_edition=print_edition.public_edition(self.object),
+            **kwargs,
+        )
+
+
+class IssuePdfView(View):
+    """The PDF of a released issue (``bulletin.print_edition``); 404 until it is public and built."""
+
+    def get(self, request, year, number):
+        issue = get_object_or_404(Issue.objects.public(), year=year, number=number)
+        edition = print_edition.public_edition(issue)
+        if edition is None:
+            raise Http404
+        return FileResponse(edition.file.open("rb"), filename=print_edition.file_name(edition))
 
 
 class ArticleDetailView(DetailView):

@@ -2,7 +2,8 @@
 
 Each transition is a plain function that checks the actor's permission and the current state,
 changes the state, writes a ``WorkflowLog`` row and queues its notification (and, when readers
-see the change, makes the cached pages that show it stale: ``bulletin.pagecache``), in one transaction.
+see the change, makes the cached pages that show it stale (``bulletin.pagecache``) and
+rebuilds the PDF of a released issue (``bulletin.print_edition``)), in one transaction.
 ``ALLOWED`` is the single table of what may happen in which state; the admin asks
 ``available_actions()`` which buttons to show, and the functions check again on the server.
 
@@ -16,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from bulletin import notify, pagecache, redirects
+from bulletin import notify, pagecache, print_edition, redirects
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ReviewStage, WorkflowLog
 from bulletin.models import PublicationStatus as S
 from bulletin.slugs import unique_slug
@@ -142,7 +143,7 @@ def publish(obj, *, by, at=None, comment=""):
         return _publish_revision(obj, by=by, comment=comment)
     obj.published_at = at
     _move(obj, "publish", to=S.PUBLISHED, stage=None, by=by, comment=comment)
-    pagecache.invalidate_on_commit(_public_pages_of(obj))
+    _readers_see(obj)
     transaction.on_commit(lambda: notify.published(obj))
     return obj
 
@@ -151,7 +152,7 @@ def publish(obj, *, by, at=None, comment=""):
 def withdraw(obj, *, by, comment):
     obj = _lock_and_check("withdraw", obj, by, comment)
     _move(obj, "withdraw", to=S.WITHDRAWN, stage=None, by=by, comment=comment)
-    pagecache.invalidate_on_commit(_public_pages_of(obj))
+    _readers_see(obj)
     return obj
 
 
@@ -289,7 +290,7 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
             article.published_at = at
             _move(article, "publish", to=S.PUBLISHED, stage=None, by=by, comment=f"随{issue.short_name}发布")
             transaction.on_commit(lambda a=article: notify.published(a))
-    pagecache.invalidate_on_commit(_public_pages_of_issue(issue))
+    _readers_see_issue(issue)
     return issue
 
 
@@ -305,21 +306,30 @@ def unpublish_issue(issue, *, by, comment=""):
     issue.published_at = None
     issue.save()
     _log(issue, "unpublish", S.PUBLISHED, S.DRAFT, by=by, comment=comment)
-    pagecache.invalidate_on_commit(_public_pages_of_issue(issue))
+    _readers_see_issue(issue)
     return issue
 
 
 # Internals -------------------------------------------------------------------------------------
 
 
+def _readers_see(obj, *, before=frozenset(), issue_ids=()):
+    """Once committed, what readers get follows the change to ``obj``: the cached pages that showed
+    it (``before``) or show it now go stale, and the PDF of its released issue is made again."""
+    pagecache.invalidate_on_commit(before | _public_pages_of(obj))
+    for issue_id in {*issue_ids, getattr(obj, "issue_id", None)} - {None}:
+        print_edition.schedule_rebuild(issue_id)
+
+
+def _readers_see_issue(issue):
+    pagecache.invalidate_on_commit(pagecache.article_tags(Article.objects.filter(issue=issue)) | {pagecache.tag(issue)})
+    print_edition.schedule_rebuild(issue.pk)
+
+
 def _public_pages_of(obj):
     """The cache tags of the public pages that show an article or event (bulletin.pagecache)."""
     same = type(obj).objects.filter(pk=obj.pk)
     return pagecache.article_tags(same) if isinstance(obj, Article) else pagecache.event_tags(same)
-
-
-def _public_pages_of_issue(issue):
-    return pagecache.article_tags(Article.objects.filter(issue=issue)) | {pagecache.tag(issue)}
 
 
 def _permission(obj, verb):
@@ -424,8 +434,8 @@ def _copy_relations(source, target):
 def _publish_revision(revision, *, by, comment):
     """Replace the live text by the approved revision, keep its review record, drop the copy."""
     live = Article.objects.select_for_update().get(pk=revision.live_article_id)
-    # The pages that showed the old text, and below those that show the new (it may have moved).
-    pages = _public_pages_of(live)
+    # The pages and issue that showed the old text; the revision may move it elsewhere.
+    pages, old_issue = _public_pages_of(live), live.issue_id
     for name in REVISED_FIELDS:
         setattr(live, name, getattr(revision, name))
     live.updated_by = revision.updated_by
@@ -436,6 +446,6 @@ def _publish_revision(revision, *, by, comment):
     _log(live, "publish", S.APPROVED, S.PUBLISHED, by=by, comment=comment or "修改稿审核通过，替换线上版本")
     revision.photos.all().delete()
     revision.delete()
-    pagecache.invalidate_on_commit(pages | _public_pages_of(live))
+    _readers_see(live, before=pages, issue_ids=[old_issue])
     transaction.on_commit(lambda: notify.published(live))
     return live

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_ckeditor_5",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "bulletin",
     "people",
     "events",
@@ -226,6 +228,22 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (django-tasks): the print edition's PDFs. The immediate backend runs a job in
+# the process that queues it, which suits development and tests; production queues jobs in the
+# database for `manage.py db_worker` (docker-compose's worker service) to run.
+TASK_BACKEND = env("TASK_BACKEND", default="immediate")
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured("TASK_BACKEND must be immediate or database.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# The paper of the issue PDF readers download (A4, or B5 for 16开); editors may choose per PDF.
+PRINT_PAPER = env("PRINT_PAPER", default="A4")
+if PRINT_PAPER not in ("A4", "B5"):
+    raise ImproperlyConfigured("PRINT_PAPER must be A4 or B5.")
 
 # Every uploaded image (cover, photo, editor upload) passes bulletin.images.validate_image.
 IMAGE_MAX_MB = env.int("IMAGE_MAX_MB", default=20)

@@ -397,7 +397,7 @@ def admin_login(client, login_path):
     expect_page(session, admin_index, "text/html", contains='id="logout-form"')
 
 
-def through_nginx(proxy, paths, admin_login_path):
+def through_nginx(proxy, paths, admin_login_path, media_root):
     step(f"Through nginx: http on {proxy.http_port}, https on {proxy.https_port}")
     status, headers, _ = proxy.http.get("/issues/?page=2")
     print(f"  {status} http /issues/?page=2 → {headers.get('location')}")
@@ -418,6 +418,13 @@ def through_nginx(proxy, paths, admin_login_path):
     print(f"  {status} {image.group(1)}  nosniff={headers.get('x-content-type-options')}  CSP: {csp}")
     check(status == 200 and headers.get("x-content-type-options") == "nosniff", "media without nosniff")
     check("default-src 'none'" in csp and "sandbox" in csp, "media without the script-forbidding CSP")
+
+    proof = Path(media_root) / "issues" / "print" / "2026" / "smoke-proof.pdf"
+    proof.parent.mkdir(parents=True, exist_ok=True)
+    proof.write_bytes(b"%PDF-1.7 a proof no reader may fetch")
+    status, _, _ = proxy.https.get("/media/issues/print/2026/smoke-proof.pdf")
+    print(f"  {status} a stored print edition, asked for under /media/")
+    check(status == 404, f"print editions must not be served from the media volume, got {status}")
 
     too_big = b"x" * (26 * 1024 * 1024)
     status, _, _ = proxy.https.request("POST", admin_login_path, body=too_big, headers={"Content-Type": "text/plain"})
@@ -621,7 +628,7 @@ def main():
         paths = reader_and_editor_pages(client, admin_login_path)
         proxy = Nginx(workdir, port, environment["STATIC_ROOT"], environment["MEDIA_ROOT"])
         proxy.wait()
-        through_nginx(proxy, paths, admin_login_path)
+        through_nginx(proxy, paths, admin_login_path, environment["MEDIA_ROOT"])
         redis_outage(client, paths)
         summary["postgres restart"], summary["error window"] = postgres_restart(client, paths)
         summary["rate"], summary["p99"], summary["requests"] = load_test(port, paths[:3])

@@ -92,6 +92,13 @@ def test_image_is_multi_stage_non_root_and_built_from_the_hashed_lock(dockerfile
     assert "EXPOSE 8000" in runtime
 
 
+def test_image_has_what_the_print_edition_needs(dockerfile):
+    runtime = runtime_stage(dockerfile)
+    for package in ("fonts-noto-cjk", "libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0"):
+        assert package in runtime, package
+        assert package in (ROOT / ".ci" / "run").read_text(), package
+
+
 def test_image_health_check_asks_the_liveness_endpoint(dockerfile):
     healthcheck = re.search(r"^HEALTHCHECK .*?(?<!\\)$", dockerfile, re.MULTILINE | re.DOTALL)
     assert healthcheck and 'CMD ["python", "deploy/healthcheck.py"]' in healthcheck.group(0)
@@ -241,6 +248,14 @@ def test_uploaded_media_cannot_run_script(nginx):
     csp = re.search(r'add_header Content-Security-Policy "([^"]+)" always;', media)
     assert csp and "default-src 'none'" in csp.group(1) and "sandbox" in csp.group(1)
     assert "alias /srv/media/;" in media
+
+
+def test_print_editions_are_never_served_straight_from_the_media_volume(nginx):
+    from bulletin.models import IssuePrint
+
+    folder = IssuePrint._meta.get_field("file").upload_to.split("%")[0]
+    assert f"location ^~ /media/{folder}" in nginx
+    assert "return 404;" in location(nginx, f"^~ /media/{folder}")
 
 
 def test_static_files_are_cached_for_good_and_the_rest_is_proxied(nginx):

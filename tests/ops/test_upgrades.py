@@ -159,11 +159,15 @@ def test_the_upgrade_keeps_an_existing_section_and_adds_the_missing_ones_and_the
     ]
 
 
-def test_every_migration_reverses_to_zero_and_applies_again(fresh_content_types):
+OURS = ("bulletin", "people", "events")
+
+
+def test_every_migration_of_ours_reverses_to_zero_and_applies_again(fresh_content_types):
+    # Third-party apps are left alone: django-tasks-db's 0013 cannot be reversed.
     leaves = latest()
 
-    migrate([(app, None) for app, _ in leaves])
-    assert not MigrationRecorder(connection).applied_migrations()
+    migrate([(app, None) for app in OURS])
+    assert not [key for key in MigrationRecorder(connection).applied_migrations() if key[0] in OURS]
     migrate(leaves)
 
     assert MigrationExecutor(connection).migration_plan(leaves) == []
