@@ -21,9 +21,10 @@ keepalive = 5
 # Load Django (and jieba's dictionary) once in the master: a recycled worker is then a fork that
 # serves at once, instead of seconds of start-up while its share of requests waits.
 preload_app = True
-# Recycle workers now and then so a slow leak never grows into an outage.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never grows into an outage; not so often that
+# busy workers restart every few seconds (2,000 did, under a cached load of 1,500 requests/s).
+max_requests = 20000
+max_requests_jitter = 2000
 # Heartbeat files in memory: an overlay filesystem in a container can stall and get workers killed.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = "-"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from bulletin import admin_views, docx_import, pagecache, print_edition, redirects, workflow
+from bulletin import admin_views, docx_import, pagecache, print_edition, redirects, search, workflow
 from bulletin.diff import text_of
 from bulletin.forms import ArticleForm, DocxImportForm, IssueArticleForm, IssueArticleFormSet
 from bulletin.models import (
@@ -496,6 +496,27 @@ class RevisionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class IssueFilter(admin.SimpleListFilter):
+    """The issues of the year chosen in the filter beside it (else of the latest year): a list of
+    every issue in the archive would weigh down every change list page."""
+
+    title = "期号"
+    parameter_name = "issue__id__exact"
+
+    def lookups(self, request, model_admin):
+        year = request.GET.get("issue__year")
+        issues = Issue.objects.order_by("-year", "-number")
+        if year and year.isdigit():
+            return [(issue.pk, issue.short_name) for issue in issues.filter(year=year)]
+        latest = issues.values_list("year", flat=True).first()
+        return [(issue.pk, issue.short_name) for issue in issues.filter(year=latest)]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(issue_id=self.value())
+        return queryset
+
+
 # What the history page lists as changed: the text and its place, not bookkeeping fields.
 HISTORY_FIELDS = ["issue", "slug", *(name.removesuffix("_id") for name in workflow.REVISED_FIELDS)]
 
@@ -559,7 +580,7 @@ class ArticleAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
         "published_at",
         "updated_by",
     ]
-    list_filter = ["status", RevisionFilter, "review_stage", "section", "issue__year", "issue"]
+    list_filter = ["status", RevisionFilter, "review_stage", "section", "issue__year", IssueFilter]
     list_select_related = ["issue", "section", "updated_by", "review_stage"]
     search_fields = ["title", "subtitle", "kicker", "byline", "contributor", "summary"]
     date_hierarchy = "published_at"
@@ -577,6 +598,14 @@ class ArticleAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
     conflict_fields = ["kicker", "title", "subtitle", "summary", "body", "byline", "contributor"]
     object_history_template = "admin/bulletin/article/object_history.html"
     object_history_list_template = "admin/bulletin/article/object_history_list.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        """On PostgreSQL, the search box uses the full-text index (words and runs of characters)
+        instead of a substring scan of six columns of every row."""
+        query = search.parse_query(search_term)
+        if connection.vendor != "postgresql" or not query.terms:
+            return super().get_search_results(request, queryset, search_term)
+        return search.filter_matching(queryset, query), False
 
     def get_urls(self):
         return [

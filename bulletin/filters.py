@@ -1,7 +1,12 @@
-"""The filters of the search page: section, issue year, issue and person."""
+"""The filters of the search page: section, issue year, issue number and person.
+
+Issue and person are typed, not chosen from a list: an archive of years has thousands of issues
+and people, and a list of every one would make each search page hundreds of kilobytes.
+"""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
+from django.forms import NumberInput, TextInput
 
 from bulletin.models import Article, ArticlePerson, Issue, Section
 from people.models import Person
@@ -11,10 +16,6 @@ def issue_years():
     """The years of the issues readers can see, newest first."""
     years = Issue.objects.public().order_by("-year").values_list("year", flat=True).distinct()
     return [(year, f"{year}年") for year in years]
-
-
-def public_issues():
-    return Issue.objects.public().order_by("-year", "-number")
 
 
 class ArticleSearchFilter(django_filters.FilterSet):
@@ -30,16 +31,16 @@ class ArticleSearchFilter(django_filters.FilterSet):
     year = django_filters.ChoiceFilter(
         label="年份", empty_label="全部年份", choices=issue_years, field_name="issue__year"
     )
-    # The choices are callables: public() compares with the time of each request, not of import.
-    issue = django_filters.ModelChoiceFilter(
-        label="期号", empty_label="全部期刊", queryset=lambda request: public_issues()
+    # With the year: 2026 and 5 is 2026年第5期.
+    issue = django_filters.NumberFilter(
+        label="期号",
+        field_name="issue__number",
+        min_value=1,
+        max_value=999,
+        widget=NumberInput(attrs={"placeholder": "如：5"}),
     )
-    person = django_filters.ModelChoiceFilter(
-        label="人物",
-        empty_label="全部人物",
-        queryset=lambda request: Person.objects.public(),
-        to_field_name="slug",
-        method="filter_person",
+    person = django_filters.CharFilter(
+        label="人物", method="filter_person", widget=TextInput(attrs={"placeholder": "姓名"})
     )
 
     class Meta:
@@ -50,6 +51,9 @@ class ArticleSearchFilter(django_filters.FilterSet):
         # A main section includes its sub-columns, as on the section's own page.
         return articles.filter(Q(section=section) | Q(section__parent=section))
 
-    def filter_person(self, articles, name, person):
+    def filter_person(self, articles, name, value):
+        """Articles about anyone of that name, or of that address (links use the slug)."""
+        value = value.strip()
+        people = Person.objects.public().filter(Q(name=value) | Q(slug=value))
         # Exists rather than a join: a person in two roles must not list the article twice.
-        return articles.filter(Exists(ArticlePerson.objects.filter(article=OuterRef("pk"), person=person)))
+        return articles.filter(Exists(ArticlePerson.objects.filter(article=OuterRef("pk"), person__in=people)))

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -50,15 +51,22 @@ class DerivedFieldsModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.derive_fields()
+        self.derive_fields(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
-    def derive_fields(self):
+    def derive_fields(self, update_fields=None):
+        """Fill the derived fields. ``update_fields`` is what the save writes (None: everything),
+        so that costly ones (segmenting a long text) are left alone when they would not be written."""
         raise NotImplementedError
 
     def validate_constraints(self, exclude=None):
         self.derive_fields()
         super().validate_constraints(exclude=exclude)
+
+
+def writes(update_fields, names):
+    """Whether a save with ``update_fields`` writes any of ``names``."""
+    return update_fields is None or not set(names).isdisjoint(update_fields)
 
 
 class ReviewStage(models.Model):
@@ -174,7 +182,7 @@ class Reviewable(DerivedFieldsModel):
             ),
         ]
 
-    def derive_fields(self):
+    def derive_fields(self, update_fields=None):
         if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
@@ -247,7 +255,7 @@ class Issue(DerivedFieldsModel):
     def get_absolute_url(self):
         return reverse("bulletin:issue-detail", kwargs={"year": self.year, "number": self.number})
 
-    def derive_fields(self):
+    def derive_fields(self, update_fields=None):
         if self.status == self.Status.PUBLISHED:
             self.published_at = self.published_at or timezone.now()
             self.released_on = self.released_on or timezone.localdate(self.published_at)
@@ -378,6 +386,10 @@ class Section(DerivedFieldsModel):
         help_text="卷首语、人物通讯、署名评论等不印栏目名的稿件，可放在不显示栏目名的栏目中，按排序夹在其他栏目之间",
     )
     description = models.TextField("栏目介绍", blank=True)
+    # Kept rather than computed per page: pypinyin is never loaded to serve readers.
+    pinyin_name = models.CharField(
+        "栏目名拼音", max_length=120, blank=True, editable=False, help_text="印在栏目名下，如 Kehaiguanlan"
+    )
 
     class Meta:
         verbose_name = "栏目"
@@ -390,13 +402,9 @@ class Section(DerivedFieldsModel):
     def get_absolute_url(self):
         return reverse("bulletin:section-detail", kwargs={"slug": self.slug})
 
-    def derive_fields(self):
+    def derive_fields(self, update_fields=None):
         fill_slug(self, pinyin_slug(self.name, separator=""), Section.objects)
-
-    @property
-    def pinyin_name(self):
-        """The romanised name printed on a column opener, e.g. “Kehaiguanlan”."""
-        return pinyin_slug(self.name, separator="").capitalize()
+        self.pinyin_name = romanised(self.name)
 
     def clean(self):
         if self.parent_id is None:
@@ -423,8 +431,21 @@ class Topic(DerivedFieldsModel):
     def get_absolute_url(self):
         return reverse("bulletin:topic-detail", kwargs={"slug": self.slug})
 
-    def derive_fields(self):
+    def derive_fields(self, update_fields=None):
         fill_slug(self, pinyin_slug(self.name), Topic.objects)
+
+
+def romanised(name):
+    """A column's name as printed under it on an opener: 科海观澜 → “Kehaiguanlan”."""
+    return pinyin_slug(name, separator="", max_length=120).capitalize()
+
+
+class ArticleManager(models.Manager):
+    """Leaves out the search text: it is for the database to search (and several times the size
+    of the body), never shown, so pages and lists do not carry it from PostgreSQL."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*search.SEARCH_FIELDS, search.DOCUMENT_FIELD)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -558,10 +579,13 @@ class Article(Reviewable):
     )
     search_title = models.TextField("检索用标题", blank=True, default="", editable=False)
     search_body = models.TextField("检索用正文", blank=True, default="", editable=False)
+    # The two above as PostgreSQL's tsvector (NULL elsewhere): ranking reads it instead of
+    # segmenting every matching body again, which took seconds for a common word.
+    search_document = SearchVectorField("检索文档", null=True, editable=False)
     # The search text is derived from the other fields; history keeps what editors wrote.
-    history = HistoricalRecords(verbose_name="修改记录", excluded_fields=list(search.SEARCH_FIELDS))
+    history = HistoricalRecords(verbose_name="修改记录", excluded_fields=[*search.SEARCH_FIELDS, search.DOCUMENT_FIELD])
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager.from_queryset(ArticleQuerySet)()
 
     class Meta(Reviewable.Meta):
         verbose_name = "稿件"
@@ -596,6 +620,8 @@ class Article(Reviewable):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_published"),
             models.Index(fields=["issue", "section", "position"], name="article_toc"),
+            # The admin's change list order: without it, every page sorted the whole archive.
+            models.Index(F("published_at").desc(), F("id").desc(), name="article_latest_first"),
         ]
 
     def __str__(self):
@@ -616,13 +642,15 @@ class Article(Reviewable):
         article._stored_title = article.__dict__.get("title")
         return article
 
-    def derive_fields(self):
-        super().derive_fields()
-        if self._slug_follows_title():
-            self.slug = ""
-        fill_slug(self, pinyin_slug(self.title), Article.objects.originals().filter(issue_id=self.issue_id))
-        self.derive_search_fields()
-        self._stored_title = self.title
+    def derive_fields(self, update_fields=None):
+        super().derive_fields(update_fields)
+        if writes(update_fields, ["slug"]):
+            if self._slug_follows_title():
+                self.slug = ""
+            fill_slug(self, pinyin_slug(self.title), Article.objects.originals().filter(issue_id=self.issue_id))
+            self._stored_title = self.title
+        if writes(update_fields, search.SEARCH_FIELDS):
+            self.derive_search_fields()
 
     def _slug_follows_title(self):
         """Whether a new title should bring a new slug: only before the article is first published,
@@ -641,6 +669,7 @@ class Article(Reviewable):
         """Fill the segmented text ``bulletin.search`` reads; the title counts more than the body."""
         self.search_title = search.index_text(self.kicker, self.title, self.subtitle)
         self.search_body = search.index_text(self.summary, text_of(self.body), self.byline, self.contributor)
+        self.search_document = search.document(self.search_title, self.search_body)
 
     @property
     def teaser_photo(self):

@@ -34,6 +34,11 @@ SNIPPET_LENGTH = 120
 SNIPPET_LEAD = 30
 
 SEARCH_FIELDS = ("search_title", "search_body")
+# Articles keep their segmented text as a tsvector too (PostgreSQL): see document().
+DOCUMENT_FIELD = "search_document"
+# A query matching more articles than this ranks the newest this many of them: ranking reads
+# every candidate's document, and no reader pages past the first few hundred results.
+RANK_WINDOW = 1000
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -124,23 +129,39 @@ def search_vector():
     )
 
 
+def document(title, body):
+    """The stored tsvector of an article's segmented title and body: an expression to save on
+    PostgreSQL (the same document as ``search_vector()``), None on other databases."""
+    if connection.vendor != "postgresql":
+        return None
+    return SearchVector(Value(title), weight="A", config="simple") + SearchVector(
+        Value(body), weight="B", config="simple"
+    )
+
+
+def _document_of(model):
+    """What ``matching`` searches in: the stored document where the model keeps one, else the
+    expression the GIN index of its migration is built on."""
+    fields = {field.name for field in model._meta.concrete_fields}
+    return F(DOCUMENT_FIELD) if DOCUMENT_FIELD in fields else search_vector()
+
+
 def matching(queryset, query, *, then=("-pk",)):
     """The rows of ``queryset`` containing every term of ``query``, best first, then by ``then``.
 
-    PostgreSQL ranks by full-text relevance, title words counting more than body words; SQLite
-    puts rows with more terms in the title first.
+    PostgreSQL ranks by full-text relevance, title words counting more than body words, among
+    the first ``RANK_WINDOW`` matches in ``then`` order; SQLite puts rows with more terms in the
+    title first. :func:`count_matching` tells how many match in all.
     """
     if not query.terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        tsquery = reduce(
-            operator.and_,
-            (SearchQuery(term, search_type="phrase", config="simple") for term in query.terms),
-        )
+        documented = queryset.alias(search_match=_document_of(queryset.model))
+        tsquery = _tsquery(query)
+        window = documented.filter(search_match=tsquery).order_by(*then).values("pk")[:RANK_WINDOW]
         return (
-            queryset.alias(search_document=search_vector())
-            .filter(search_document=tsquery)
-            .annotate(search_rank=SearchRank(F("search_document"), tsquery))
+            documented.filter(pk__in=window)
+            .annotate(search_rank=SearchRank(F("search_match"), tsquery))
             .order_by("-search_rank", *then)
         )
     every_term = reduce(
@@ -151,6 +172,23 @@ def matching(queryset, query, *, then=("-pk",)):
         (Case(When(search_title__icontains=term, then=Value(1)), default=Value(0)) for term in query.terms),
     )
     return queryset.filter(every_term).annotate(title_hits=title_hits).order_by("-title_hits", *then)
+
+
+def filter_matching(queryset, query):
+    """The rows of ``queryset`` containing every term of ``query``, in no particular order and
+    with no window (PostgreSQL; :func:`matching` elsewhere)."""
+    if connection.vendor != "postgresql" or not query.terms:
+        return matching(queryset, query)
+    return queryset.alias(search_match=_document_of(queryset.model)).filter(search_match=_tsquery(query))
+
+
+def count_matching(queryset, query):
+    """How many rows of ``queryset`` contain every term of ``query``."""
+    return filter_matching(queryset, query).count()
+
+
+def _tsquery(query):
+    return reduce(operator.and_, (SearchQuery(term, search_type="phrase", config="simple") for term in query.terms))
 
 
 # Snippets ----------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@
 """
 
 from django.utils.text import slugify
-from pypinyin import lazy_pinyin
 
 # Surnames read differently from the same character in ordinary words: 单 is "dan" in 单位
 # but "shan" as a family name. pypinyin reads words, so a name's first characters are
@@ -37,7 +36,7 @@ SURNAME_READINGS = {
 
 def pinyin_slug(text, *, separator="-", max_length=60):
     """Slug of ``text`` in toneless pinyin, cut at a syllable boundary within ``max_length``."""
-    syllables = [slugify(part) for part in lazy_pinyin(text)]
+    syllables = [slugify(part) for part in _pinyin(text)]
     return _join([s for s in syllables if s], separator, max_length)
 
 
@@ -46,7 +45,7 @@ def name_slug(name, *, max_length=60):
     name = name.strip()
     for surname, reading in SURNAME_READINGS.items():
         if name.startswith(surname) and len(name) > len(surname):
-            rest = [slugify(part) for part in lazy_pinyin(name[len(surname) :])]
+            rest = [slugify(part) for part in _pinyin(name[len(surname) :])]
             return _join(reading + [s for s in rest if s], "-", max_length)
     return pinyin_slug(name, max_length=max_length)
 
@@ -79,3 +78,10 @@ def _join(syllables, separator, max_length):
             break
         slug = longer
     return slug
+
+
+def _pinyin(text):
+    # Imported on first use: its phrase dictionary is 55 MB that processes serving readers never need.
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text)

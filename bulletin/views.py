@@ -298,8 +298,7 @@ class SearchView(ListView):
 
     def get_queryset(self):
         articles = search.matching(self.filter.qs, self.query, then=("-published_at", "-pk"))
-        # The segmented text is for the database only; the page never shows it.
-        return articles.for_listing().defer(*search.SEARCH_FIELDS)
+        return articles.for_listing()
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range shows the nearest page rather than an error.
@@ -307,6 +306,12 @@ class SearchView(ListView):
         page = paginator.get_page(self.request.GET.get("page"))
         page.object_list = list(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def found(self, paginator):
+        """How many articles match in all; past ``RANK_WINDOW`` the pages show only the newest."""
+        if paginator.count < search.RANK_WINDOW:
+            return paginator.count
+        return search.count_matching(self.filter.qs, self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -318,6 +323,8 @@ class SearchView(ListView):
         events = search.matching(Event.objects.public(), self.query, then=("-start_date", "-pk"))
         context.update(
             query=self.query,
+            found=self.found(context["paginator"]),
+            rank_window=search.RANK_WINDOW,
             filter=self.filter,
             people=list(people[: self.others_count]) if first_page else [],
             events=list(events[: self.others_count]) if first_page else [],

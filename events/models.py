@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bulletin import search
 from bulletin.diff import text_of
-from bulletin.models import PublicationStatus, Reviewable
+from bulletin.models import PublicationStatus, Reviewable, writes
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
 
@@ -85,10 +85,12 @@ class Event(Reviewable):
     def get_absolute_url(self):
         return reverse("events:event-detail", kwargs={"slug": self.slug})
 
-    def derive_fields(self):
-        super().derive_fields()
-        fill_slug(self, pinyin_slug(self.title), Event.objects)
-        self.derive_search_fields()
+    def derive_fields(self, update_fields=None):
+        super().derive_fields(update_fields)
+        if writes(update_fields, ["slug"]):
+            fill_slug(self, pinyin_slug(self.title), Event.objects)
+        if writes(update_fields, search.SEARCH_FIELDS):
+            self.derive_search_fields()
 
     def derive_search_fields(self):
         """Fill the segmented text ``bulletin.search`` reads; the name counts more than the rest."""

@@ -77,7 +77,7 @@ class Person(DerivedFieldsModel):
     def get_absolute_url(self):
         return reverse("people:person-detail", kwargs={"slug": self.slug})
 
-    def derive_fields(self):
+    def derive_fields(self, update_fields=None):
         fill_slug(self, name_slug(self.name), Person.objects)
         self.derive_search_fields()
         self.initial = initial_of(self.slug)

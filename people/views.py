@@ -1,4 +1,5 @@
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -37,8 +38,12 @@ class PersonListView(FilterView):
 
 
 class PersonDetailView(DetailView):
+    """A person and what has been published about them, newest first, a page of articles at a time."""
+
     template_name = "people/person_detail.html"
     context_object_name = "person"
+    articles_per_page = 20
+    events_shown = 10
 
     def get_object(self, queryset=None):
         return get_object_or_404(Person.objects.public(), slug=self.kwargs["slug"])
@@ -46,13 +51,21 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         pagecache.depends_on(self.request, pagecache.tag(self.object))
         roles = ArticlePerson.objects.filter(person=self.object).select_related("person")
+        # Exists, not a join with DISTINCT, which made PostgreSQL sort whole rows of a long record.
         articles = (
             Article.objects.public()
-            .filter(person_links__person=self.object)
-            .distinct()
+            .filter(Exists(ArticlePerson.objects.filter(article=OuterRef("pk"), person=self.object)))
             .for_listing()
             .prefetch_related(Prefetch("person_links", queryset=roles, to_attr="roles_of_person"))
             .latest_first()
         )
-        events = self.object.events.public().order_by("-start_date")
-        return super().get_context_data(articles=articles, events=events, **kwargs)
+        page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
+        events = self.object.events.public().order_by("-start_date")[: self.events_shown]
+        return super().get_context_data(
+            articles=page.object_list,
+            page_obj=page,
+            paginator=page.paginator,
+            is_paginated=page.has_other_pages(),
+            events=events,
+            **kwargs,
+        )

@@ -1,5 +1,7 @@
 """The editorial admin: every page opens for those allowed, forms save who edited, refusals are 403."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.contrib import admin
@@ -351,3 +353,33 @@ def test_refused_admin_page_explains_in_chinese(staff_client):
     assert response.status_code == 403
     assert "没有权限" in content
     assert "Forbidden" not in content
+
+
+def test_article_list_offers_the_issues_of_the_chosen_year_only(staff_client):
+    issues = {(year, number): make.issue(year=year, number=number) for year in (2024, 2025) for number in (1, 2)}
+    for issue in issues.values():
+        make.article(issue)
+    changelist = reverse("admin:bulletin_article_changelist")
+
+    def offered(**query):
+        page = staff_client.get(changelist, query).content.decode()
+        return {int(pk) for pk in re.findall(r"issue__id__exact=(\d+)", page)}
+
+    assert offered() == {issues[2025, 1].pk, issues[2025, 2].pk}
+    assert offered(issue__year=2024) == {issues[2024, 1].pk, issues[2024, 2].pk}
+    narrowed = staff_client.get(changelist, {"issue__year": 2024, "issue__id__exact": issues[2024, 2].pk})
+    assert narrowed.context["cl"].result_count == 1
+
+
+def test_the_article_list_search_box_finds_words_and_names(staff_client, published_issue):
+    make.article(published_issue, title="田间管理要点", summary="防治赤霉病要抓住扬花期")
+    make.article(published_issue, title="科普大篷车", byline="文_省科协 余明")
+    make.article(published_issue, title="无关的稿件")
+    changelist = reverse("admin:bulletin_article_changelist")
+
+    def titles(q):
+        return sorted(a.title for a in staff_client.get(changelist, {"q": q}).context["cl"].result_list)
+
+    assert titles("赤霉病") == ["田间管理要点"]
+    assert titles("余明") == ["科普大篷车"]
+    assert titles("稻瘟病") == []

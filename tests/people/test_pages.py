@@ -60,6 +60,20 @@ def test_person_page_lists_an_article_once_even_with_two_roles(client, read_page
     assert articles.in_order("作者", "报道对象")
 
 
+def test_person_page_shows_a_long_record_a_page_at_a_time(client, read_page, published_issue):
+    person = make.person("林远")
+    for day in range(45):
+        make.link(make.article(published_issue, title=f"第{45 - day}篇报道", published_at=days_ago(day + 1)), person)
+
+    first = read_page(client.get(person.get_absolute_url()))
+    last = read_page(client.get(person.get_absolute_url(), {"page": 3}))
+
+    assert len(first.region("相关稿件").anchors()) >= 20
+    assert first.region("相关稿件").in_order("第45篇报道", "第26篇报道", "第 1 页，共 3 页")
+    assert not first.region("相关稿件").contains("第25篇报道")
+    assert last.region("相关稿件").in_order("第5篇报道", "第1篇报道", "第 3 页，共 3 页")
+
+
 def test_person_page_lists_their_published_events(client, read_page, leader):
     make.event(title="全省科普日启动仪式", people=[leader])
     make.event(title="尚在筹备的调研", people=[leader], status=make.DRAFT)

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 from tqdm import tqdm
 
 from bulletin import pagecache, search
@@ -30,6 +31,9 @@ class Command(BaseCommand):
                         self._write(model, batch, progress)
                         batch = []
                 self._write(model, batch, progress)
+        # One statement for all articles' stored documents, from the text just written (PostgreSQL).
+        if connection.vendor == "postgresql":
+            Article.objects.update(search_document=search.search_vector())
         # Search results come from this text: cached result pages start over.
         pagecache.content_changed()
         if verbosity:
