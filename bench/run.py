@@ -1,0 +1,323 @@
+"""The benchmark suite, from an empty database to the tables of bench/RESULTS.md in one command.
+
+Every figure goes to ``bench/results/<date>.json``.
+
+1. Generate the archives (skipped when already there; ``--regenerate`` starts over).
+2. Per page, in one process: SQL queries and time of one uncached request, HTML bytes.
+3. gunicorn with production settings on loopback, nginx serving the same pages as static files,
+   and a bare WSGI callable under gunicorn (the floor); wrk runs against all three, interleaved,
+   each page cached (Redis) and uncached, ``--runs`` times: medians and spread.
+4. The memory of each gunicorn worker once every page has been served.
+5. Admin pages and editorial actions, timed in one process.
+6. The large archive (100,800 articles): the same pages uncached, and the admin.
+
+Run from the project root: ``bench/run`` (see ``--help``). Not part of the test suite.
+"""
+
+import argparse
+import contextlib
+import gzip
+import http.client
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import report, stack
+from deploy import smoke
+
+BENCH = Path(__file__).resolve().parent
+WORK = BENCH / ".work"
+DATABASES = {"quick": "bulletin_bench_quick", "standard": "bulletin_bench", "large": "bulletin_bench_large"}
+# Readers with no cookie get the cached page. A request carrying credentials is "personal" to
+# bulletin.pagecache, which builds it afresh and never stores it: the uncached cost of a page.
+UNCACHED = ("Authorization: Bearer benchmark",)
+# Enough requests for every worker to have built every page, within a bounded time per page.
+WARM_REQUESTS = 40
+WARM_SECONDS = 20
+FETCH_SECONDS = 60
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a small archive and short runs: checks the suite works")
+    parser.add_argument("--regenerate", action="store_true", help="drop and generate the archives again")
+    parser.add_argument("--no-large", action="store_true", help="skip the 100,800-article archive")
+    parser.add_argument("--runs", type=int, help="wrk runs per page and mode (default 3)")
+    parser.add_argument("--seconds", type=int, help="length of one wrk run (default 10, quick 2)")
+    parser.add_argument("--connections", type=int, default=8, help="concurrent clients (default 8)")
+    args = parser.parse_args(argv)
+    runs = args.runs or 3
+    seconds = args.seconds or (2 if args.quick else 10)
+    started = time.monotonic()
+    results = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "bench/run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "machine": machine(),
+        "load_before": load_average(),
+        "settings": {"runs": runs, "seconds": seconds, "connections": args.connections},
+    }
+    WORK.mkdir(exist_ok=True)
+    main_size = "quick" if args.quick else "standard"
+    results["archive"] = archive(main_size, args.regenerate, results, runs, seconds, args.connections, full=True)
+    if not args.quick and not args.no_large:
+        results["large"] = archive("large", args.regenerate, results, runs, seconds, args.connections, full=False)
+    results["load_after"] = load_average()
+    results["seconds"] = round(time.monotonic() - started)
+    out = BENCH / "results" / f"{datetime.now(UTC):%Y-%m-%d}{'-quick' if args.quick else ''}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    report.write(results, out.relative_to(smoke.ROOT), BENCH / "RESULTS.md", quick=args.quick)
+    step(
+        f"Done in {results['seconds']} s: {out.relative_to(smoke.ROOT)}" + ("" if args.quick else ", bench/RESULTS.md")
+    )
+
+
+def step(title):
+    print(f"\n== {title}", flush=True)
+
+
+def machine():
+    cpu = Path("/proc/cpuinfo").read_text()
+    model = re.search(r"model name\s+:\s+(.*)", cpu)
+    memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    return {
+        "cpus": len(re.findall(r"^processor", cpu, re.MULTILINE)),
+        "cpu": model.group(1) if model else "",
+        "memory_gb": round(int(memory.group(1)) / 1024 / 1024, 1),
+        "postgresql": subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"], capture_output=True, text=True
+        ).stdout.strip(),
+        "nginx": subprocess.run([stack.NGINX, "-v"], capture_output=True, text=True).stderr.strip(),
+    }
+
+
+def load_average():
+    return Path("/proc/loadavg").read_text().split()[:3]
+
+
+# One archive -------------------------------------------------------------------------------
+
+
+def archive(size, regenerate, results, runs, seconds, connections, *, full):
+    database = DATABASES[size]
+    port = smoke.free_port()
+    env = stack.environment(database, WORK, port)
+    generated = ensure_archive(size, database, env, regenerate)
+    step(f"{database}: {generated['articles']:,} articles")
+    # The code may have moved on since the archive was generated.
+    stack.manage(env, "migrate", "--no-input", "-v", "0")
+    stack.manage(env, "collectstatic", "--no-input", "-v", "0")
+    paths = in_process(env, "pages")
+    out = {"database": database, "generated": generated, "paths": paths}
+    step("SQL per page (one uncached request each, in process)")
+    out["sql"] = in_process(env, "sql", json.dumps(paths))
+    for name, figures in out["sql"].items():
+        print(
+            f"  {name:14} {figures['queries']:2} queries  {figures['sql_ms']:7.1f} ms SQL  {figures['html_bytes']:,} B"
+        )
+    stack.flush_redis()
+    server = stack.Gunicorn(env, WORK / f"gunicorn-{size}.log")
+    try:
+        bodies = fetch_pages(port, paths)
+        out["bytes"] = {name: page["bytes"] for name, page in bodies.items()}
+        warm(database, port, paths, bodies)
+        out["memory_warm"] = worker_memory(server)
+        if full:
+            out["load"] = load_runs(database, port, paths, bodies, runs, seconds, connections)
+        else:
+            out["load"] = load_runs(database, port, paths, None, runs, seconds, connections)
+        out["memory_after_load"] = worker_memory(server)
+    finally:
+        server.stop()
+        stack.cancel_queries(database)
+    step("Admin pages (in process, logged in as a superuser)")
+    out["admin"] = in_process(env, "admin")
+    for name, figures in out["admin"].items():
+        if isinstance(figures, dict):
+            print(f"  {name:20} {figures['median_ms']:7.1f} ms  {figures['queries']} queries")
+    if full:
+        step("Editorial actions (in process)")
+        out["actions"] = in_process(env, "actions", str(WORK / "docx"))
+        print(json.dumps(out["actions"], ensure_ascii=False, indent=1))
+    return out
+
+
+def ensure_archive(size, database, env, regenerate):
+    meta = WORK / f"{database}.json"
+    if not regenerate and meta.exists() and stack.database_exists(database):
+        return json.loads(meta.read_text())
+    step(f"Generate the {size} archive into {database}")
+    meta.unlink(missing_ok=True)
+    stack.create_database(database)
+    stack.manage(env, "migrate", "--no-input", "-v", "0")
+    subprocess.run(
+        [stack.PYTHON, "-m", "bench.generate", "--size", size, "--report", str(meta)],
+        cwd=smoke.ROOT,
+        env=env,
+        check=True,
+    )
+    return json.loads(meta.read_text())
+
+
+def in_process(env, what, *args):
+    output = subprocess.run(
+        [stack.PYTHON, "-m", "bench.inprocess", what, *args],
+        cwd=smoke.ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+# Over HTTP ----------------------------------------------------------------------------------
+
+
+def fetch_pages(port, paths):
+    """Each page's body as a reader gets it, and its size with and without its stylesheets."""
+    client = smoke.Client(port)
+    stylesheets = {}
+    pages = {}
+    for name, path in paths.items():
+        try:
+            status, headers, body = client.get(quoted(path), timeout=FETCH_SECONDS)
+        except (OSError, http.client.HTTPException) as error:
+            status, headers, body = type(error).__name__, {}, b""
+        if status != 200:
+            # Slower than gunicorn's timeout: measured uncached only, and reported as such.
+            print(f"  {path}: {status}; no cached or static runs for this page")
+            pages[name] = {"error": str(status), "bytes": None}
+            continue
+        css = 0
+        for href in re.findall(rb'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', body):
+            if href not in stylesheets:
+                stylesheets[href] = len(client.get(href.decode())[2])
+            css += stylesheets[href]
+        pages[name] = {
+            "body": body,
+            "extension": "xml" if "xml" in headers.get("content-type", "") else "html",
+            "bytes": {"html": len(body), "html_gzip": len(gzip.compress(body, 6)), "with_css": len(body) + css},
+        }
+    return pages
+
+
+def quoted(path):
+    from urllib.parse import quote
+
+    return quote(path, safe="/?=&")
+
+
+def warm(database, port, paths, pages):
+    """Every page, cached and uncached, through every worker; check the cache answers as expected."""
+    client = smoke.Client(port)
+    personal = dict([UNCACHED[0].split(": ", 1)])
+    for name, path in paths.items():
+        deadline = time.monotonic() + WARM_SECONDS
+        for _ in range(WARM_REQUESTS):
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                client.get(quoted(path), headers=personal, timeout=60)
+            if time.monotonic() > deadline:
+                break
+        stack.cancel_queries(database)
+        if "error" in pages[name]:
+            continue
+        client.get(quoted(path), timeout=FETCH_SECONDS)
+        headers = client.get(quoted(path))[1]
+        if headers.get("x-page-cache") != "hit":
+            raise RuntimeError(f"{path} is not served from the page cache: {headers.get('x-page-cache')}")
+
+
+def worker_memory(server):
+    workers = [stack.memory(pid) for pid in server.workers()]
+    return {
+        "workers": len(workers),
+        "rss_mb_max": max(w["rss_mb"] for w in workers),
+        "rss_mb_median": statistics.median(w["rss_mb"] for w in workers),
+        "pss_mb_max": max(w["pss_mb"] for w in workers),
+        "pss_mb_median": statistics.median(w["pss_mb"] for w in workers),
+    }
+
+
+def load_runs(database, port, paths, bodies, runs, seconds, connections):
+    """wrk runs, interleaved so that the machine's noise falls on every mode alike.
+
+    With ``bodies``: uncached, cached, nginx's static copy, and the floor for the home page's
+    bytes; without, uncached only.
+    """
+    nginx = floor = None
+    targets = {}
+    with contextlib.ExitStack() as stack_:
+        if bodies:
+            nginx = stack.Nginx(
+                Path(tempfile.mkdtemp(prefix="bench-nginx-")),
+                {name: (page["body"], page["extension"]) for name, page in bodies.items() if "body" in page},
+            )
+            stack_.callback(nginx.stop)
+            floor = start_floor(bodies["home"]["body"])
+            stack_.callback(floor.stop)
+        for name, path in paths.items():
+            targets[name] = {"uncached": (port, quoted(path), UNCACHED)}
+            if bodies and "body" in bodies[name]:
+                targets[name]["cached"] = (port, quoted(path), ())
+                targets[name]["nginx"] = (nginx.port, nginx.paths[name], ())
+        if bodies:
+            targets["floor"] = {"floor": (floor.port, "/", ())}
+        step(f"Load: wrk, {connections} connections, {seconds} s × {runs} runs per page and mode")
+        samples = {name: {mode: [] for mode in modes} for name, modes in targets.items()}
+        for run in range(runs):
+            for name, modes in targets.items():
+                for mode, (target_port, path, headers) in modes.items():
+                    if mode == "cached":
+                        # Stored pages expire (PAGE_CACHE_SECONDS): measure a stored one, as named.
+                        with contextlib.suppress(OSError, http.client.HTTPException):
+                            smoke.Client(port).get(path, timeout=FETCH_SECONDS)
+                    sample = stack.wrk(target_port, path, seconds=seconds, connections=connections, headers=headers)
+                    samples[name][mode].append(sample)
+                    stack.cancel_queries(database)
+                    print(
+                        f"  run {run + 1} {name:14} {mode:8} {sample['rps']:9.0f} req/s  "
+                        f"p50 {report.ms(sample['p50_ms'])} ms  p99 {report.ms(sample['p99_ms'])} ms"
+                        + (f"  {sample['errors']} errors" if sample["errors"] else ""),
+                        flush=True,
+                    )
+    return {name: {mode: summarise(values) for mode, values in modes.items()} for name, modes in samples.items()}
+
+
+def start_floor(body):
+    path = WORK / "floor.html"
+    path.write_bytes(body)
+    port = smoke.free_port()
+    env = {**stack.environment("unused", WORK, port), "BENCH_FLOOR_BODY": str(path)}
+    return stack.Gunicorn(env, WORK / "gunicorn-floor.log", app="bench.floor:application")
+
+
+def summarise(samples):
+    """Median and spread over the runs that got answers; how many did not is kept beside them."""
+    answered = [sample for sample in samples if sample["requests"]]
+
+    def spread(key):
+        values = [sample[key] for sample in answered]
+        if not values:  # no run got a single answer: the page is slower than a run
+            return {"median": None, "min": None, "max": None}
+        return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+    return {
+        "runs": len(samples),
+        "runs_without_answer": len(samples) - len(answered),
+        "samples": samples,
+        "rps": spread("rps"),
+        "p50_ms": spread("p50_ms"),
+        "p99_ms": spread("p99_ms"),
+        "errors": sum(sample["errors"] for sample in samples),
+    }
+
+
+if __name__ == "__main__":
+    main()
