@@ -34,7 +34,7 @@ SNIPPET_LENGTH = 120
 SNIPPET_LEAD = 30
 
 SEARCH_FIELDS = ("search_title", "search_body")
-# Articles keep their segmented text as a tsvector too (PostgreSQL): see document().
+# Searchable rows keep their segmented text as a tsvector too (PostgreSQL): see document().
 DOCUMENT_FIELD = "search_document"
 # A query matching more articles than this ranks the newest this many of them: ranking reads
 # every candidate's document, and no reader pages past the first few hundred results.
@@ -130,20 +130,14 @@ def search_vector():
 
 
 def document(title, body):
-    """The stored tsvector of an article's segmented title and body: an expression to save on
-    PostgreSQL (the same document as ``search_vector()``), None on other databases."""
+    """The stored tsvector of a row's segmented title and body: an expression to save on
+    PostgreSQL (the same document as ``search_vector()``), None on other databases. Searching
+    and ranking read it rather than segmenting every candidate's text again."""
     if connection.vendor != "postgresql":
         return None
     return SearchVector(Value(title), weight="A", config="simple") + SearchVector(
         Value(body), weight="B", config="simple"
     )
-
-
-def _document_of(model):
-    """What ``matching`` searches in: the stored document where the model keeps one, else the
-    expression the GIN index of its migration is built on."""
-    fields = {field.name for field in model._meta.concrete_fields}
-    return F(DOCUMENT_FIELD) if DOCUMENT_FIELD in fields else search_vector()
 
 
 def matching(queryset, query, *, then=("-pk",)):
@@ -156,12 +150,11 @@ def matching(queryset, query, *, then=("-pk",)):
     if not query.terms:
         return queryset.none()
     if connection.vendor == "postgresql":
-        documented = queryset.alias(search_match=_document_of(queryset.model))
         tsquery = _tsquery(query)
-        window = documented.filter(search_match=tsquery).order_by(*then).values("pk")[:RANK_WINDOW]
+        window = queryset.filter(search_document=tsquery).order_by(*then).values("pk")[:RANK_WINDOW]
         return (
-            documented.filter(pk__in=window)
-            .annotate(search_rank=SearchRank(F("search_match"), tsquery))
+            queryset.filter(pk__in=window)
+            .annotate(search_rank=SearchRank(F(DOCUMENT_FIELD), tsquery))
             .order_by("-search_rank", *then)
         )
     every_term = reduce(
@@ -179,7 +172,7 @@ def filter_matching(queryset, query):
     with no window (PostgreSQL; :func:`matching` elsewhere)."""
     if connection.vendor != "postgresql" or not query.terms:
         return matching(queryset, query)
-    return queryset.alias(search_match=_document_of(queryset.model)).filter(search_match=_tsquery(query))
+    return queryset.filter(search_document=_tsquery(query))
 
 
 def count_matching(queryset, query):
@@ -248,3 +241,20 @@ def add_index(model, name, schema_editor):
 def remove_index(model, name, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.remove_index(model, GinIndex(search_vector(), name=name))
+
+
+def store_documents(model, expression_index, document_index, schema_editor):
+    """For migrations: fill ``model``'s stored document from its search text and index it in
+    place of the expression index (PostgreSQL only; SQLite has neither)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    model.objects.update(search_document=search_vector())
+    schema_editor.add_index(model, GinIndex(fields=[DOCUMENT_FIELD], name=document_index))
+    remove_index(model, expression_index, schema_editor)
+
+
+def unstore_documents(model, expression_index, document_index, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    add_index(model, expression_index, schema_editor)
+    schema_editor.remove_index(model, GinIndex(fields=[DOCUMENT_FIELD], name=document_index))

@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -58,6 +59,7 @@ class Event(Reviewable):
     people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
     search_title = models.TextField("检索用名称", blank=True, default="", editable=False)
     search_body = models.TextField("检索用介绍", blank=True, default="", editable=False)
+    search_document = SearchVectorField("检索文档", null=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -96,6 +98,7 @@ class Event(Reviewable):
         """Fill the segmented text ``bulletin.search`` reads; the name counts more than the rest."""
         self.search_title = search.index_text(self.title)
         self.search_body = search.index_text(self.place, self.organiser, text_of(self.description))
+        self.search_document = search.document(self.search_title, self.search_body)
 
     @property
     def is_multi_day(self):

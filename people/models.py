@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -63,6 +64,7 @@ class Person(DerivedFieldsModel):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
     search_title = models.TextField("检索用姓名", blank=True, default="", editable=False)
     search_body = models.TextField("检索用简介", blank=True, default="", editable=False)
+    search_document = SearchVectorField("检索文档", null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -86,3 +88,4 @@ class Person(DerivedFieldsModel):
         """Fill the segmented text ``bulletin.search`` reads; the name counts more than the rest."""
         self.search_title = search.index_text(self.name)
         self.search_body = search.index_text(self.title, self.organisation, text_of(self.bio))
+        self.search_document = search.document(self.search_title, self.search_body)

@@ -1,5 +1,4 @@
 import django.contrib.postgres.search
-from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
 from bulletin import search
@@ -9,22 +8,11 @@ DOCUMENT_INDEX = "article_search_document"
 
 
 def store_documents(apps, schema_editor):
-    """PostgreSQL only: the document of every article, and the index on it instead of the
-    expression's (SQLite has neither)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    Article = apps.get_model("bulletin", "Article")
-    Article.objects.update(search_document=search.search_vector())
-    schema_editor.add_index(Article, GinIndex(fields=["search_document"], name=DOCUMENT_INDEX))
-    search.remove_index(Article, EXPRESSION_INDEX, schema_editor)
+    search.store_documents(apps.get_model("bulletin", "Article"), EXPRESSION_INDEX, DOCUMENT_INDEX, schema_editor)
 
 
-def restore_expression_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    Article = apps.get_model("bulletin", "Article")
-    search.add_index(Article, EXPRESSION_INDEX, schema_editor)
-    schema_editor.remove_index(Article, GinIndex(fields=["search_document"], name=DOCUMENT_INDEX))
+def unstore_documents(apps, schema_editor):
+    search.unstore_documents(apps.get_model("bulletin", "Article"), EXPRESSION_INDEX, DOCUMENT_INDEX, schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -39,5 +27,5 @@ class Migration(migrations.Migration):
             name='search_document',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name='检索文档'),
         ),
-        migrations.RunPython(store_documents, restore_expression_index),
+        migrations.RunPython(store_documents, unstore_documents),
     ]

@@ -31,9 +31,9 @@ class Command(BaseCommand):
                         self._write(model, batch, progress)
                         batch = []
                 self._write(model, batch, progress)
-        # One statement for all articles' stored documents, from the text just written (PostgreSQL).
-        if connection.vendor == "postgresql":
-            Article.objects.update(search_document=search.search_vector())
+                # One statement for all stored documents, from the text just written (PostgreSQL).
+                if connection.vendor == "postgresql":
+                    model.objects.update(search_document=search.search_vector())
         # Search results come from this text: cached result pages start over.
         pagecache.content_changed()
         if verbosity:
