@@ -191,7 +191,10 @@ def fresh_issue(articles=60):
     issue = Issue.objects.create(year=top["year"] + 1, number=1, running_number=top["running"] + 1, page_count=64)
     copies, slugs = [], set()
     # The newest published articles of any issues: the quick archive's issues are smaller than 60.
-    for article in Article.objects.filter(issue__isnull=False, status="published").order_by("-pk")[:articles]:
+    # defer(None): bulk_create writes every column, and the manager leaves out the search text.
+    for article in (
+        Article.objects.defer(None).filter(issue__isnull=False, status="published").order_by("-pk")[:articles]
+    ):
         article.pk = None
         article.issue = issue
         article.status = "approved"
