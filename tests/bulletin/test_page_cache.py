@@ -8,7 +8,7 @@ under ``django_capture_on_commit_callbacks(execute=True)``, as it would commit i
 
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -351,7 +351,10 @@ def travel(monkeypatch):
 
 
 def test_a_scheduled_article_appears_on_time_and_not_before(client, travel, published_issue):
-    now = timezone.now()
+    # Mid-morning: pages are also keyed by the local date, which must not change within the test.
+    tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
+    now = timezone.make_aware(tomorrow + timedelta(hours=10))
+    travel(now)
     article = make.article(published_issue, title="定时发布的稿件", published_at=now + timedelta(minutes=10))
     assert not shows(client.get(HOME), article.get_absolute_url())
     assert client.get(HOME)[CACHE] == "hit"
