@@ -113,7 +113,12 @@ PERSONAL_COOKIES = ("messages",)
 
 def tag(obj):
     """The tag of one article, issue, section, topic, person or event."""
-    return f"{obj._meta.model_name}:{obj.pk}"
+    return tag_of(obj._meta.model_name, obj.pk)
+
+
+def tag_of(kind, pk):
+    """The tag of the ``kind`` (a model name) with primary key ``pk``, without loading it."""
+    return f"{kind}:{pk}"
 
 
 def depends_on(request, *tags):
@@ -126,10 +131,10 @@ def depends_on(request, *tags):
 def article_page_tags(article):
     """What an article page shows besides itself: its issue's contents (previous and next), and
     articles related through its section or people. Reads only what ``for_detail()`` loaded."""
-    tags = {f"article:{article.live_article_id or article.pk}", f"section:{article.section_id}"}
+    tags = {tag_of("article", article.live_article_id or article.pk), tag_of("section", article.section_id)}
     if article.issue_id:
-        tags.add(f"issue:{article.issue_id}")
-    tags.update(f"person:{link.person_id}" for link in article.person_links.all())
+        tags.add(tag_of("issue", article.issue_id))
+    tags.update(tag_of("person", link.person_id) for link in article.person_links.all())
     return tags
 
 
@@ -145,9 +150,9 @@ def article_tags(articles):
     for pk, live, issue, section, parent in articles.values_list(
         "pk", "live_article_id", "issue_id", "section_id", "section__parent_id"
     ):
-        tags.add(f"article:{live or pk}")
+        tags.add(tag_of("article", live or pk))
         tags.update(
-            f"{kind}:{key}" for kind, key in (("issue", issue), ("section", section), ("section", parent)) if key
+            tag_of(kind, key) for kind, key in (("issue", issue), ("section", section), ("section", parent)) if key
         )
     ids = articles.values("pk")
     related = (
@@ -156,7 +161,7 @@ def article_tags(articles):
         ("event", Event.articles.through.objects.filter(article__in=ids).values_list("event_id", flat=True)),
     )
     for kind, keys in related:
-        tags.update(f"{kind}:{key}" for key in keys)
+        tags.update(tag_of(kind, key) for key in keys)
     return tags
 
 
@@ -166,13 +171,14 @@ def event_tags(events):
     from events.models import Event
 
     tags = {LISTINGS, EVENTS}
-    tags.update(f"event:{pk}" for pk in events.values_list("pk", flat=True))
+    tags.update(tag_of("event", pk) for pk in events.values_list("pk", flat=True))
     ids = events.values("pk")
     tags.update(
-        f"person:{pk}" for pk in Event.people.through.objects.filter(event__in=ids).values_list("person_id", flat=True)
+        tag_of("person", pk)
+        for pk in Event.people.through.objects.filter(event__in=ids).values_list("person_id", flat=True)
     )
     tags.update(
-        f"article:{pk}"
+        tag_of("article", pk)
         for pk in Event.articles.through.objects.filter(event__in=ids).values_list("article_id", flat=True)
     )
     return tags

@@ -52,7 +52,7 @@ class EventDetailView(DetailView):
         event = get_object_or_404(events, slug=self.kwargs["slug"])
         # All its people, not only those shown: one appears here once anything about them is published.
         people = Event.people.through.objects.filter(event=event).values_list("person_id", flat=True)
-        pagecache.depends_on(self.request, pagecache.tag(event), *(f"person:{pk}" for pk in people))
+        pagecache.depends_on(self.request, pagecache.tag(event), *(pagecache.tag_of("person", pk) for pk in people))
         return event
 
 
