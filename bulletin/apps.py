@@ -7,7 +7,8 @@ class BulletinConfig(AppConfig):
     verbose_name = "会刊"
 
     def ready(self):
-        from bulletin import search
+        from bulletin import segmenter
 
-        # Once per process at start-up, so no reader's search waits for the dictionary to load.
-        search.initialize()
+        # Once per process at start-up (in gunicorn's master, before the workers fork), so no
+        # reader's search waits for the dictionary.
+        segmenter.tokenizer()

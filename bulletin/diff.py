@@ -6,17 +6,14 @@ marked: changing one character of a sentence marks that character's word, not th
 """
 
 import difflib
-import logging
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import jieba
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from bulletin.sanitize import RichTextField
-
-jieba.setLogLevel(logging.WARNING)
+from bulletin.segmenter import tokenizer
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "li", "blockquote", "figcaption", "tr", "br", "hr"}
 
@@ -37,7 +34,7 @@ def text_of(html):
 
 
 def tokens(text):
-    return jieba.lcut(text or "", HMM=False)
+    return tokenizer().lcut(text or "", HMM=False)
 
 
 def diff_html(old, new):

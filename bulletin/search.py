@@ -13,19 +13,19 @@ jieba cut them out; the characters find what the dictionary does not know, such 
 (``余明`` is searched as the phrase 余 followed by 明) and single characters inside longer words.
 """
 
-import logging
 import operator
 import re
 from dataclasses import dataclass, field
 from functools import reduce
 
-import jieba
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from bulletin.segmenter import tokenizer
 
 # Longer queries are cut here: no reader types a hundred characters to find an article.
 MAX_QUERY_LENGTH = 100
@@ -43,12 +43,6 @@ RANK_WINDOW = 1000
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def initialize():
-    """Load jieba's dictionary now, so the first search does not wait a second for it."""
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-
-
 # Segmentation ------------------------------------------------------------------------------------
 
 
@@ -63,7 +57,8 @@ def words(text, *, for_search=True):
     each stretch of text gives one word (as queried). jieba's HMM guessing of unknown words is
     off on both sides, so a name cuts the same way in a query as in any sentence.
     """
-    cut = jieba.cut_for_search(text or "", HMM=False) if for_search else jieba.cut(text or "", HMM=False)
+    segmenter = tokenizer()
+    cut = segmenter.cut_for_search(text or "", HMM=False) if for_search else segmenter.cut(text or "", HMM=False)
     return [token.lower() for token in cut if _is_word(token)]
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from tqdm import tqdm
 
-from bulletin import pagecache, search
+from bulletin import pagecache, search, segmenter
 from bulletin.models import Article
 from events.models import Event
 from people.models import Person
@@ -18,6 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500, help="每批写回数据库的行数（默认 500）")
 
     def handle(self, *args, batch_size=500, verbosity=1, **options):
+        with segmenter.whole_dictionary():
+            self.rebuild(batch_size, verbosity)
+        # Search results come from this text: cached result pages start over.
+        pagecache.content_changed()
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS("检索文本已全部重建。"))
+
+    def rebuild(self, batch_size, verbosity):
         for model in (Article, Person, Event):
             rows = model.objects.order_by("pk")
             with tqdm(
@@ -34,10 +42,6 @@ class Command(BaseCommand):
                 # One statement for all stored documents, from the text just written (PostgreSQL).
                 if connection.vendor == "postgresql":
                     model.objects.update(search_document=search.search_vector())
-        # Search results come from this text: cached result pages start over.
-        pagecache.content_changed()
-        if verbosity:
-            self.stdout.write(self.style.SUCCESS("检索文本已全部重建。"))
 
     def _write(self, model, batch, progress):
         # bulk_update skips save(): no new history rows and no change to updated_at.
