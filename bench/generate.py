@@ -113,6 +113,13 @@ class Generator:
         return result
 
     def run(self):
+        from bulletin import segmenter
+
+        # The pool's workers are forked inside: they inherit the faster dictionary and cut all the text.
+        with segmenter.whole_dictionary():
+            return self.generate()
+
+    def generate(self):
         from django.contrib.postgres.indexes import GinIndex
         from django.db import connection
 
@@ -133,8 +140,6 @@ class Generator:
         self.step("web news", self.web_news)
         self.step("issue in preparation", self.issue_in_preparation)
         self.pool.close()
-        # The stored documents in one statement, as rebuild_search_index writes them, then their index.
-        self.step("search documents", Article.objects.update, search_document=search.search_vector())
         with connection.schema_editor() as editor:
             self.step("search index", editor.add_index, Article, index)
         self.step("article people, topics, photos, log", self.relations)
@@ -332,11 +337,13 @@ class Generator:
         done += self.flush(pending)
 
     def flush(self, pending):
+        from bulletin import search
         from bulletin.models import Article
 
         fields = [{name: getattr(a, name) for name in INDEXED_FIELDS} for a in pending]
         for article, (title, body) in zip(pending, self.pool.map(search_fields, fields, chunksize=50), strict=True):
             article.search_title, article.search_body = title, body
+            article.search_document = search.document(title, body)
         count = len(pending)
         self.created.extend(
             (a.pk, a.status, a.published_at) for a in Article.objects.bulk_create(pending, batch_size=BATCH)
