@@ -3,7 +3,8 @@
 ``pages``: the addresses of the pages the load runs request. ``sql``: queries and SQL time of
 one uncached request per page. ``admin``: server time and queries of the editors' pages, as a
 logged-in superuser. ``actions``: releasing an issue of 60 articles, reindexing the archive,
-importing 60 Word files. Each prints one line of JSON.
+importing 60 Word files. Each prints one line of JSON. ``profile PAGE [N]`` shows where one
+page's time goes.
 
 Run by ``bench/run.py`` as ``python -m bench.inprocess WHAT`` with the benchmark's environment.
 """
@@ -314,11 +315,26 @@ def actions(folder):
     return {"release_60": release(), "docx_import_60": docx_import(Path(folder)), "reindex": reindex()}
 
 
+def profile(name, repeats=50):
+    """Where one page's time goes: ``repeats`` uncached requests under pyinstrument, the call tree
+    on standard error. Not part of ``bench/run``: for finding what to fix once it shows a miss."""
+    from pyinstrument import Profiler
+
+    path = pages()[name]
+    browser = client()
+    with without_page_cache():
+        browser.get(path)
+        profiler = Profiler(interval=0.0005)
+        started = time.perf_counter()
+        with profiler:
+            for _ in range(repeats):
+                browser.get(path)
+    print(profiler.output_text(unicode=True, show_all=False), file=sys.stderr)
+    return {"page": name, "path": path, "ms_per_request": round((time.perf_counter() - started) * 1000 / repeats, 1)}
+
+
 def main(argv):
     django.setup()
-    from bulletin import search
-
-    search.initialize()
     what = argv[0]
     if what == "pages":
         result = pages()
@@ -328,6 +344,8 @@ def main(argv):
         result = admin()
     elif what == "actions":
         result = actions(argv[1])
+    elif what == "profile":
+        result = profile(argv[1], *map(int, argv[2:3]))
     else:
         raise SystemExit(f"unknown measurement {what!r}")
     print(json.dumps(result, ensure_ascii=False))
