@@ -243,9 +243,11 @@ def store_documents(model, expression_index, document_index, schema_editor):
     place of the expression index (PostgreSQL only; SQLite has neither)."""
     if schema_editor.connection.vendor != "postgresql":
         return
+    # The old index goes first and the new one comes last: an index present during the UPDATE
+    # would be maintained row by row, several times slower than building it once.
+    remove_index(model, expression_index, schema_editor)
     model.objects.update(search_document=search_vector())
     schema_editor.add_index(model, GinIndex(fields=[DOCUMENT_FIELD], name=document_index))
-    remove_index(model, expression_index, schema_editor)
 
 
 def unstore_documents(model, expression_index, document_index, schema_editor):
