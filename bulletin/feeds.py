@@ -64,7 +64,7 @@ class ArticleFeed(Feed):
         return Article.objects.public()
 
     def items(self, obj):
-        return self.articles(obj).for_listing().prefetch_related("topics").latest_first()[:FEED_LENGTH]
+        return self.articles(obj).for_listing(with_body=True).prefetch_related("topics").latest_first()[:FEED_LENGTH]
 
     def item_title(self, item):
         return f"{item.kicker}{item.title}" if item.kicker else item.title
@@ -148,7 +148,7 @@ class IssueFeed(ArticleFeed):
         return seo.absolute_url(obj.get_absolute_url())
 
     def items(self, obj):
-        return Article.objects.public().filter(issue=obj).for_toc().prefetch_related("photos", "topics")
+        return Article.objects.public().filter(issue=obj).for_toc(with_body=True).prefetch_related("photos", "topics")
 
 
 class AtomFeed:

@@ -506,12 +506,21 @@ class ArticleQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-published_at", "-pk")
 
-    def for_toc(self):
-        return self.select_related("issue", "section", "section__parent").in_toc_order()
+    def for_toc(self, *, with_body=False):
+        """A table of contents: the articles with their issue and section, in printed order.
 
-    def for_listing(self):
-        """What a list of articles shows: issue, section and the teaser photo."""
-        return self.select_related("issue", "section").prefetch_related("photos")
+        The text (up to 11,000 characters an article, most of what PostgreSQL would send) is left
+        out unless asked for: the website's contents pages show none of it; the print edition and
+        feeds do.
+        """
+        articles = self.select_related("issue", "section", "section__parent").in_toc_order()
+        return articles if with_body else articles.defer("body")
+
+    def for_listing(self, *, with_body=False):
+        """What a list of articles shows: issue, section and the teaser photo; the text only for
+        lists that quote it (search snippets, feeds)."""
+        articles = self.select_related("issue", "section").prefetch_related("photos")
+        return articles if with_body else articles.defer("body")
 
     def related_to(self, article):
         """Other articles in ``article``'s section or about any of its people, newest first.

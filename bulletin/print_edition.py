@@ -259,7 +259,7 @@ def edition_articles(issue, *, proof):
         articles = articles.exclude(status=PublicationStatus.WITHDRAWN)
     else:
         articles = articles.filter(status=PublicationStatus.PUBLISHED)
-    return articles.for_toc().prefetch_related("photos")
+    return articles.for_toc(with_body=True).prefetch_related("photos")
 
 
 def render_issue(issue, layout):

@@ -298,7 +298,7 @@ class SearchView(ListView):
 
     def get_queryset(self):
         articles = search.matching(self.filter.qs, self.query, then=("-published_at", "-pk"))
-        return articles.for_listing()
+        return articles.for_listing(with_body=True)
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range shows the nearest page rather than an error.
