@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 from bulletin import search
 from bulletin.diff import text_of
 from bulletin.images import PublicImageField
+from bulletin.links import page_url
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
 from bulletin.uploads import validate_pdf
@@ -253,7 +254,7 @@ class Issue(DerivedFieldsModel):
         return f"{self.year}年第{self.number}期（总第{self.running_number}期）"
 
     def get_absolute_url(self):
-        return reverse("bulletin:issue-detail", kwargs={"year": self.year, "number": self.number})
+        return page_url("bulletin:issue-detail", year=self.year, number=self.number)
 
     def derive_fields(self, update_fields=None):
         if self.status == self.Status.PUBLISHED:
@@ -400,7 +401,7 @@ class Section(DerivedFieldsModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("bulletin:section-detail", kwargs={"slug": self.slug})
+        return page_url("bulletin:section-detail", slug=self.slug)
 
     def derive_fields(self, update_fields=None):
         fill_slug(self, pinyin_slug(self.name, separator=""), Section.objects)
@@ -429,7 +430,7 @@ class Topic(DerivedFieldsModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("bulletin:topic-detail", kwargs={"slug": self.slug})
+        return page_url("bulletin:topic-detail", slug=self.slug)
 
     def derive_fields(self, update_fields=None):
         fill_slug(self, pinyin_slug(self.name), Topic.objects)
@@ -643,11 +644,8 @@ class Article(Reviewable):
 
     def get_absolute_url(self):
         if self.issue_id is None:
-            return reverse("bulletin:news-detail", kwargs={"slug": self.slug})
-        return reverse(
-            "bulletin:article-detail",
-            kwargs={"year": self.issue.year, "number": self.issue.number, "slug": self.slug},
-        )
+            return page_url("bulletin:news-detail", slug=self.slug)
+        return page_url("bulletin:article-detail", year=self.issue.year, number=self.issue.number, slug=self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values):

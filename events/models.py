@@ -3,11 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import search
 from bulletin.diff import text_of
+from bulletin.links import page_url
 from bulletin.models import PublicationStatus, Reviewable, writes
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, pinyin_slug
@@ -85,7 +85,7 @@ class Event(Reviewable):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("events:event-detail", kwargs={"slug": self.slug})
+        return page_url("events:event-detail", slug=self.slug)
 
     def derive_fields(self, update_fields=None):
         super().derive_fields(update_fields)

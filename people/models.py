@@ -1,11 +1,11 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
 from bulletin import search
 from bulletin.diff import text_of
 from bulletin.images import PublicImageField
+from bulletin.links import page_url
 from bulletin.models import DerivedFieldsModel
 from bulletin.sanitize import RichTextField
 from bulletin.slugs import fill_slug, name_slug
@@ -77,7 +77,7 @@ class Person(DerivedFieldsModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:person-detail", kwargs={"slug": self.slug})
+        return page_url("people:person-detail", slug=self.slug)
 
     def derive_fields(self, update_fields=None):
         fill_slug(self, name_slug(self.name), Person.objects)
