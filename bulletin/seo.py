@@ -6,20 +6,18 @@ already loaded (``for_detail()`` prefetches people, photos and topics), so a pag
 no queries.
 """
 
-import html
 import json
 import mimetypes
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from bulletin import images
 from bulletin.docx_import import BYLINE, BYLINE_PHOTOS_TOO, split_byline
+from bulletin.sanitize import text_content
 
 DESCRIPTION_LENGTH = 120
 SCHEMA = "https://schema.org"
@@ -40,8 +38,7 @@ def absolute_url(url):
 
 def plain_text(rich_text, length=DESCRIPTION_LENGTH):
     """The start of sanitised rich text as plain text, whitespace collapsed, cut at ``length``."""
-    text = re.sub(r"\s+", " ", html.unescape(strip_tags(rich_text or ""))).strip()
-    return Truncator(text).chars(length)
+    return Truncator(text_content(rich_text)).chars(length)
 
 
 def article_description(article):

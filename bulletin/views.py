@@ -9,7 +9,6 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from bulletin import pagecache, print_edition, redirects, search, seo
-from bulletin.diff import text_of
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import (
     Article,
@@ -22,6 +21,7 @@ from bulletin.models import (
     Topic,
     table_of_contents,
 )
+from bulletin.sanitize import text_content
 from events.models import Event
 from people.models import Person
 
@@ -317,7 +317,7 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         for article in context["articles"]:
             article.highlighted_title = search.highlight(article.title, self.query)
-            article.snippet = search.snippet(self.query, text_of(article.body), article.summary)
+            article.snippet = search.snippet(self.query, text_content(article.body), article.summary)
         first_page = context["page_obj"].number == 1
         people = search.matching(Person.objects.public(), self.query, then=("slug",))
         events = search.matching(Event.objects.public(), self.query, then=("-start_date", "-pk"))
