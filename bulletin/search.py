@@ -38,7 +38,7 @@ SEARCH_FIELDS = ("search_title", "search_body")
 DOCUMENT_FIELD = "search_document"
 # A query matching more articles than this ranks the newest this many of them: ranking reads
 # every candidate's document, and no reader pages past the first few hundred results.
-RANK_WINDOW = 1000
+RANK_WINDOW = 200
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
