@@ -80,7 +80,9 @@ def tables(results, json_path):
         f"Machine: {results['machine']['cpus']} × {results['machine']['cpu']}, "
         f"{results['machine']['memory_gb']} GB, PostgreSQL {results['machine']['postgresql']}, "
         f"{results['machine']['nginx']}. Load average before / after: "
-        f"{' '.join(results['load_before'])} / {' '.join(results['load_after'])}.",
+        f"{' '.join(results['load_before'])} / {' '.join(results['load_after'])}. "
+        f"CPU reference (one fixed Python loop, lower is faster) before / after: "
+        f"{results.get('cpu_reference_before', '—')} / {results.get('cpu_reference_after', '—')} ms.",
         f"wrk: {settings['connections']} connections, 2 threads, {settings['seconds']} s per run, "
         f"{settings['runs']} runs per page and mode, interleaved; medians with (min–max) of the runs.",
         "",

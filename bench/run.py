@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def main(argv=None):
         "command": "bench/run " + " ".join(argv if argv is not None else sys.argv[1:]),
         "machine": machine(),
         "load_before": load_average(),
+        "cpu_reference_before": cpu_reference(),
         "settings": {"runs": runs, "seconds": seconds, "connections": args.connections},
     }
     WORK.mkdir(exist_ok=True)
@@ -68,6 +70,7 @@ def main(argv=None):
     if not args.quick and not args.no_large:
         results["large"] = archive("large", args.regenerate, results, runs, seconds, args.connections, full=False)
     results["load_after"] = load_average()
+    results["cpu_reference_after"] = cpu_reference()
     results["seconds"] = round(time.monotonic() - started)
     out = BENCH / "results" / f"{datetime.now(UTC):%Y-%m-%d}{'-quick' if args.quick else ''}.json"
     out.parent.mkdir(exist_ok=True)
@@ -99,6 +102,13 @@ def machine():
 
 def load_average():
     return Path("/proc/loadavg").read_text().split()[:3]
+
+
+def cpu_reference():
+    """Milliseconds of one fixed pure-Python loop, best of five: how fast this (shared, virtual)
+    machine's CPU was during the run, so runs of different days can be compared."""
+    best = min(timeit.repeat("sum(i * i for i in range(1_000_000))", number=1, repeat=5))
+    return round(best * 1000, 1)
 
 
 # One archive -------------------------------------------------------------------------------
