@@ -135,20 +135,20 @@ def document(title, body):
     )
 
 
-def matching(queryset, query, *, then=("-pk",)):
+def matching(queryset, query, *, then=("-pk",), window=None):
     """The rows of ``queryset`` containing every term of ``query``, best first, then by ``then``.
 
     PostgreSQL ranks by full-text relevance, title words counting more than body words, among
-    the first ``RANK_WINDOW`` matches in ``then`` order; SQLite puts rows with more terms in the
+    the first ``window`` (``RANK_WINDOW``) matches in ``then`` order; SQLite puts rows with more terms in the
     title first. :func:`count_matching` tells how many match in all.
     """
     if not query.terms:
         return queryset.none()
     if connection.vendor == "postgresql":
         tsquery = _tsquery(query)
-        window = queryset.filter(search_document=tsquery).order_by(*then).values("pk")[:RANK_WINDOW]
+        candidates = queryset.filter(search_document=tsquery).order_by(*then).values("pk")[: window or RANK_WINDOW]
         return (
-            queryset.filter(pk__in=window)
+            queryset.filter(pk__in=candidates)
             .annotate(search_rank=SearchRank(F(DOCUMENT_FIELD), tsquery))
             .order_by("-search_rank", *then)
         )
@@ -173,6 +173,11 @@ def filter_matching(queryset, query):
 def count_matching(queryset, query):
     """How many rows of ``queryset`` contain every term of ``query``."""
     return filter_matching(queryset, query).count()
+
+
+def listed(total):
+    """How many of ``total`` matches :func:`matching` lists: the ranking window's worth at most."""
+    return min(total, RANK_WINDOW) if connection.vendor == "postgresql" else total
 
 
 def _tsquery(query):
