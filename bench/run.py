@@ -52,7 +52,16 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, help="wrk runs per page and mode (default 3)")
     parser.add_argument("--seconds", type=int, help="length of one wrk run (default 10, quick 2)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument(
+        "--profile", metavar="PAGE", help="only show where PAGE's time goes (pyinstrument, standard archive)"
+    )
     args = parser.parse_args(argv)
+    if args.profile:
+        env = stack.environment(DATABASES["standard"], WORK, smoke.free_port())
+        subprocess.run(
+            [stack.PYTHON, "-m", "bench.inprocess", "profile", args.profile], cwd=smoke.ROOT, env=env, check=True
+        )
+        return
     runs = args.runs or 3
     seconds = args.seconds or (2 if args.quick else 10)
     started = time.monotonic()
