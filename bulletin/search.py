@@ -139,8 +139,8 @@ def matching(queryset, query, *, then=("-pk",), window=None):
     """The rows of ``queryset`` containing every term of ``query``, best first, then by ``then``.
 
     PostgreSQL ranks by full-text relevance, title words counting more than body words, among
-    the first ``window`` (``RANK_WINDOW``) matches in ``then`` order; SQLite puts rows with more terms in the
-    title first. :func:`count_matching` tells how many match in all.
+    the first ``window`` (default ``RANK_WINDOW``) matches in ``then`` order; SQLite puts rows
+    with more terms in the title first. :func:`count_matching` tells how many match in all.
     """
     if not query.terms:
         return queryset.none()
