@@ -15,12 +15,13 @@ jieba cut them out; the characters find what the dictionary does not know, such 
 
 import operator
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -172,7 +173,27 @@ def filter_matching(queryset, query):
 
 def count_matching(queryset, query):
     """How many rows of ``queryset`` contain every term of ``query``."""
-    return filter_matching(queryset, query).count()
+    with through_the_index():
+        return filter_matching(queryset, query).count()
+
+
+@contextmanager
+def through_the_index():
+    """Inside the block PostgreSQL finds matches through the GIN index, not by reading the table.
+
+    The planner prices a scan of the table without the cost of decompressing each row's stored
+    document (large ones live in TOAST), so for a word in half the archive it chose to read every
+    document: 1.8 s to count the matches at 100k articles, 145 ms through the index. The setting
+    lasts until the block's transaction ends.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Disabling a plan prices it at 10^10, which would also make every query in the block
+        # worth compiling with JIT (40 ms each); none of them is.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+        yield
 
 
 def listed(total):
