@@ -102,6 +102,7 @@ class Generator:
         self.write = Writer(seed)
         self.timings = {}
         self.created = []  # (pk, status, published_at) of every article
+        self.queued = None  # (articles, their search text being cut by the pool)
         self.characters = 0
         self.started = time.monotonic()
 
@@ -335,21 +336,38 @@ class Generator:
                 done += self.flush(pending)
                 print(f"    articles: {done:,}/{total:,}", flush=True)
         done += self.flush(pending)
+        done += self.write_queued()
 
     def flush(self, pending):
+        """Send ``pending`` to the workers for its search text and write the batch sent before it.
+
+        This process writes the prose while the workers cut the previous batch, so both cores
+        work; returns how many articles were written.
+        """
+        batch = list(pending)
+        pending.clear()
+        fields = [{name: getattr(a, name) for name in INDEXED_FIELDS} for a in batch]
+        cutting = self.pool.map_async(search_fields, fields, chunksize=50)
+        written = self.write_queued()
+        self.queued = (batch, cutting)
+        return written
+
+    def write_queued(self):
+        """Write the batch the workers are cutting, once they are done; returns its size."""
         from bulletin import search
         from bulletin.models import Article
 
-        fields = [{name: getattr(a, name) for name in INDEXED_FIELDS} for a in pending]
-        for article, (title, body) in zip(pending, self.pool.map(search_fields, fields, chunksize=50), strict=True):
+        if self.queued is None:
+            return 0
+        batch, cutting = self.queued
+        self.queued = None
+        for article, (title, body) in zip(batch, cutting.get(), strict=True):
             article.search_title, article.search_body = title, body
             article.search_document = search.document(title, body)
-        count = len(pending)
         self.created.extend(
-            (a.pk, a.status, a.published_at) for a in Article.objects.bulk_create(pending, batch_size=BATCH)
+            (a.pk, a.status, a.published_at) for a in Article.objects.bulk_create(batch, batch_size=BATCH)
         )
-        pending.clear()
-        return count
+        return len(batch)
 
     def web_news(self):
         from bulletin.models import Article
@@ -372,6 +390,7 @@ class Generator:
             taken.add(article.slug)
             pending.append(article)
         self.flush(pending)
+        self.write_queued()
 
     def issue_in_preparation(self):
         """Next month's issue, being edited: drafts, articles at every review stage, approved ones."""
@@ -397,6 +416,7 @@ class Generator:
             taken.add(article.slug)
             pending.append(article)
         self.flush(pending)
+        self.write_queued()
 
     def relations(self):
         from django.contrib.contenttypes.models import ContentType
