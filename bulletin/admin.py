@@ -601,10 +601,11 @@ class ArticleAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
     object_history_list_template = "admin/bulletin/article/object_history_list.html"
 
     def changelist_view(self, request, extra_context=None):
-        if not request.GET.get(SEARCH_VAR):
+        if request.method != "GET" or not request.GET.get(SEARCH_VAR):
             return super().changelist_view(request, extra_context)
         # The list, its count and the date drill-down all filter by the search; rendered here,
-        # inside the block, so each finds the matches through the full-text index.
+        # inside the block, so each finds the matches through the full-text index. (Actions,
+        # which POST, run as they always do.)
         with search.through_the_index():
             response = super().changelist_view(request, extra_context)
             if hasattr(response, "render"):
