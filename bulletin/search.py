@@ -173,6 +173,8 @@ def filter_matching(queryset, query):
 
 def count_matching(queryset, query):
     """How many rows of ``queryset`` contain every term of ``query``."""
+    if not query.terms:
+        return 0
     with through_the_index():
         return filter_matching(queryset, query).count()
 
