@@ -58,6 +58,14 @@ def stamp_editors(obj, user):
     obj.updated_by = user
 
 
+def save_content(obj, user):
+    """Prepare a content save by ``user``: stamped, and its version moved on so that forms and
+    decisions made on the earlier version are refused (``bulletin.workflow``)."""
+    stamp_editors(obj, user)
+    if obj.pk is not None:
+        obj.version += 1
+
+
 def reverse_or_none(name, **kwargs):
     try:
         return reverse(name, kwargs=kwargs)
@@ -135,10 +143,35 @@ class WorkflowAdminMixin:
         ]
 
     def save_model(self, request, obj, form, change):
-        stamp_editors(obj, request.user)
-        if change:
-            obj.version += 1
+        # A save that changes nothing writes nothing: pressing 保存 does not make a reviewer an
+        # editor of the text. (Changes in the inlines alone are saved in save_related.)
+        if change and not form.has_edits():
+            return
+        save_content(obj, request.user)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            return
+        obj = form.instance
+        changed = [name for name in form.changed_data if name != "loaded_version"]
+        changed += [formset.fk.remote_field.related_name for formset in formsets if formset.has_changed()]
+        if changed and not form.has_edits():
+            save_content(obj, request.user)
+            obj.save(update_fields=["updated_by", "version", "updated_at"])
+        if changed:
+            workflow.record_edit(obj, by=request.user, fields=changed)
+
+    def delete_model(self, request, obj):
+        workflow.delete(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # All or nothing, each checked as it stands when deleted: the confirmation page was
+        # shown from an earlier reading.
+        with transaction.atomic():
+            for obj in queryset:
+                workflow.delete(obj, by=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -197,6 +230,7 @@ class WorkflowAdminMixin:
                 "url": reverse(url_name, args=[obj.pk, action]),
                 "comment_required": action in workflow.COMMENT_REQUIRED,
                 "comment_help": workflow.COMMENT_REQUIRED.get(action, "可选，会记入审稿记录"),
+                "version": obj.version,
                 # A revision replaces text that is already public, so it goes live at once.
                 "schedule": action == "publish" and not getattr(obj, "live_article_id", None),
             }
@@ -422,13 +456,18 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
         return format_html_join("", "{}", ((p,) for p in parts))
 
     def save_formset(self, request, form, formset, change):
-        for article in formset.save(commit=False):
-            stamp_editors(article, request.user)
-            if article.pk is not None:
-                article.version += 1
+        if not isinstance(formset, IssueArticleFormSet):
+            return super().save_formset(request, form, formset, change)
+        saved = formset.save(commit=False)
+        changed = {article.pk: names for article, names in formset.changed_objects}
+        for article in saved:
+            save_content(article, request.user)
             article.save()
+            if article.pk in changed:
+                fields = [name for name in changed[article.pk] if name != "loaded_version"]
+                workflow.record_edit(article, by=request.user, fields=fields)
         for article in formset.deleted_objects:
-            article.delete()
+            workflow.delete(article, by=request.user)
         formset.save_m2m()
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bulletin import print_edition, workflow
-from bulletin.forms import ReleaseIssueForm, TransitionForm
+from bulletin.forms import DecisionForm, ReleaseIssueForm
 from bulletin.models import Article, IssuePrint
 
 
@@ -28,11 +28,15 @@ def transition(request, object_id, action, *, model_admin):
     if action not in workflow.TRANSITIONS:
         raise Http404
     obj = _visible_object(request, model_admin, object_id)
-    form = TransitionForm(request.POST)
+    form = DecisionForm(request.POST)
     if not form.is_valid():
         _report_form_errors(request, form)
         return redirect(change_url(obj))
-    options = {"by": request.user, "comment": form.cleaned_data["comment"]}
+    options = {
+        "by": request.user,
+        "comment": form.cleaned_data["comment"],
+        "seen_version": form.cleaned_data["version"],
+    }
     if action == "publish":
         options["at"] = form.cleaned_data["at"]
     try:

@@ -4,21 +4,25 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
-from bulletin import docx_import
+from bulletin import docx_import, workflow
 from bulletin.models import Article, Issue, Section
 from bulletin.templatetags.names import full_name
 
 
 class VersionedForm(forms.ModelForm):
-    """A form for content two people may edit at once (optimistic locking).
+    """A form for content several people change at once (optimistic locking).
 
-    The form carries the version it was loaded at; saving it after someone else has saved is
-    refused with their name and time, and ``conflict`` holds their row so the page can show
-    their text. The second editor's input stays in the form, and the hidden version moves on,
-    so that saving again after merging by hand goes through.
+    The form carries the version it was loaded at. Every change, a decision as much as another
+    editor's save, moves the version on (``bulletin.workflow``), so saving a form loaded before it
+    is refused with who did what and when; ``conflict`` holds the row as it is now, so the page
+    can show the other editor's text. The user's input stays in the form, and the hidden version
+    moves on, so that saving again after merging by hand goes through.
     """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A row of a list (the issue page) is saved only when changed, so only then checked; a
+    # change page is always saved, so always checked.
+    check_unchanged = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,27 +36,37 @@ class VersionedForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        loaded = cleaned_data.get("loaded_version")
-        if self.instance.pk is None or loaded is None or not self.has_edits():
+        if self.instance.pk is None or not (self.check_unchanged or self.has_edits()):
             return cleaned_data
-        # The admin saves inside a transaction: the row stays locked until this form is saved.
-        # Lock only the row itself: PostgreSQL cannot lock the nullable side of the editor join.
+        # The admin saves inside a transaction: the row stays locked until this form is saved, so
+        # no decision can slip in between this check and the save.
         current = (
             type(self.instance)
             .objects.select_for_update(of=("self",))
             .select_related("updated_by")
-            .get(pk=self.instance.pk)
+            .filter(pk=self.instance.pk)
+            .first()
         )
+        if current is None:
+            raise ValidationError(
+                "《%(title)s》已不存在：它已被删除，或（修改稿）已发布并替换了原稿。您的修改没有保存。",
+                code="gone",
+                params={"title": self.instance},
+            )
+        loaded = cleaned_data.get("loaded_version")
+        if loaded is None:
+            raise ValidationError(
+                "页面缺少版本信息，无法确认您看到的是最新内容。请重新打开本页后再修改。", code="stale"
+            )
         if current.version != loaded:
             self.conflict = current
             self.data = self.data.copy()
             self.data[self.add_prefix("loaded_version")] = current.version
-            when = timezone.localtime(current.updated_at).strftime("%Y-%m-%d %H:%M")
             raise ValidationError(
-                "《%(title)s》已被 %(who)s 于 %(when)s 修改，您的修改尚未保存。"
-                "对方保存的内容列在下面，请对照后把您的修改合并进表单，再保存一次。",
+                "《%(title)s》在您打开之后有了新的变化：%(change)s。您的修改尚未保存。"
+                "最新的内容列在下面，请对照后把您的修改合并进表单，再保存一次。",
                 code="stale",
-                params={"title": current, "who": full_name(current.updated_by, "某位同事"), "when": when},
+                params={"title": current, "change": workflow.last_change(current)},
             )
         return cleaned_data
 
@@ -104,6 +118,16 @@ class TransitionForm(forms.Form):
         return at
 
 
+class DecisionForm(TransitionForm):
+    """A workflow button of one article or event: it names the version its user saw, so that the
+    decision is never applied to a state they did not see (``workflow.stale_refusal``)."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "页面缺少版本信息，无法确认您看到的是最新状态。请刷新本页后再操作。"},
+    )
+
+
 class ReleaseIssueForm(TransitionForm):
     move_out_unapproved = forms.BooleanField(label="把未审核通过的稿件移出本期", required=False)
 
@@ -115,6 +139,7 @@ class IssueArticleForm(ArticleForm):
     move while the issue is laid out."""
 
     LAYOUT_FIELDS = {"position", "first_page", "last_page", "loaded_version"}
+    check_unchanged = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,12 +152,26 @@ class IssueArticleForm(ArticleForm):
 
 
 class IssueArticleFormSet(BaseInlineFormSet):
-    """The issue page's rows: a published article cannot be deleted from here either."""
+    """The issue page's rows. Only drafts and withdrawn pieces may be deleted from here, as
+    anywhere (``workflow.delete``): the box is shown for those only, and a row ticked for deletion
+    is checked again as it stands now, with the page kept as posted if it is refused."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        if DELETION_FIELD_NAME in form.fields and form.instance.status == Article.Status.PUBLISHED:
+        if DELETION_FIELD_NAME in form.fields and form.instance.status not in workflow.DELETABLE:
             form.fields[DELETION_FIELD_NAME].disabled = True
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk is None:
+                continue
+            current = Article.objects.select_for_update(of=("self",)).filter(pk=form.instance.pk).first()
+            if current is None:
+                continue
+            seen = form["loaded_version"].value()
+            if reason := workflow.deletion_refusal(current, int(seen) if str(seen).isdigit() else None):
+                raise ValidationError(reason, code="not_deletable")
 
 
 class MultipleFileInput(forms.ClearableFileInput):

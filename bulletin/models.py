@@ -41,6 +41,34 @@ class PublicationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤稿"
 
 
+class StatefulModel(models.Model):
+    """A model whose state (``state_fields``) changes only in ``bulletin.workflow``.
+
+    An ordinary ``save()`` of a stored row writes every other field and never these: a form read
+    before a decision cannot put the decision back by saving its stale copy, and a row deleted in
+    the meantime is not written again (Django inserts when an update finds no row; with named
+    fields it raises instead). The workflow names the state fields it writes.
+    """
+
+    state_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = self.content_field_names()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def content_field_names(cls):
+        return [
+            f.name
+            for f in cls._meta.concrete_fields
+            if not f.primary_key and f.name not in cls.state_fields and not getattr(f, "auto_now_add", False)
+        ]
+
+
 class DerivedFieldsModel(models.Model):
     """A model some of whose fields are computed from others (a slug, a publication date).
 
@@ -88,6 +116,13 @@ class ReviewStage(models.Model):
         return self.name
 
 
+# Where a round of review begins: a submission, or a change of the text while in review (what
+# the reviewers had approved is no longer what they would sign).
+ROUND_STARTS = ("submit", "restart")
+# Log entries that record a change of the text: whoever made one may not approve it.
+EDITS = ("edit", "restart", "restore")
+
+
 class WorkflowLog(models.Model):
     """One decision on a piece of content: who moved it from which state to which, when and why."""
 
@@ -123,11 +158,15 @@ class WorkflowLog(models.Model):
         return ACTION_LABELS.get(self.action, self.action)
 
 
-class Reviewable(DerivedFieldsModel):
+class Reviewable(StatefulModel, DerivedFieldsModel):
     """Content that goes draft → in review (stage by stage) → approved → published.
 
-    The state changes only through ``bulletin.workflow``; forms show it read-only.
+    The state changes only through ``bulletin.workflow``; forms show it read-only, and saving the
+    content never writes it (``StatefulModel``). ``version`` counts every change, of content and
+    of state alike, so that a form or a decision made on an older view can be refused.
     """
+
+    state_fields = ("status", "review_stage", "stage_entered_at", "published_at", "created_by", "live_article")
 
     status = models.CharField(
         "状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT, editable=False
@@ -194,7 +233,9 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=timezone.now())
 
 
-class Issue(DerivedFieldsModel):
+class Issue(StatefulModel, DerivedFieldsModel):
+    state_fields = ("status", "published_at")
+
     class Status(models.TextChoices):
         DRAFT = "draft", "编辑中"
         PUBLISHED = "published", "已出版"
@@ -468,18 +509,24 @@ class ArticleQuerySet(models.QuerySet):
 
         The same rules as ``workflow.refusal("approve", …)``, asked in one query for all articles:
         the user may review and the stage is theirs to decide (any stage for a superuser), the user neither
-        created nor last edited the article, and has not decided an earlier stage of this round.
+        created nor changed the text, and has not decided an earlier stage of this round.
         """
         if not user.has_perm("bulletin.review_article"):
             return self.none()
-        articles = self.filter(status=PublicationStatus.IN_REVIEW).exclude(created_by=user).exclude(updated_by=user)
+        log = WorkflowLog.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+        edited = log.filter(object_id=OuterRef("pk"), action__in=EDITS, actor=user)
+        articles = (
+            self.filter(status=PublicationStatus.IN_REVIEW)
+            .exclude(created_by=user)
+            .exclude(updated_by=user)
+            .exclude(Exists(edited))
+        )
         if not user.is_superuser:
             # A stage is decided by its group and by the groups of any later stage.
             latest = ReviewStage.objects.filter(group__user=user).aggregate(latest=models.Max("order"))["latest"]
             articles = articles.filter(review_stage__order__lte=latest if latest is not None else -1)
-        log = WorkflowLog.objects.filter(content_type=ContentType.objects.get_for_model(Article))
-        # A round starts with a submission; an approval counts if no submission came after it.
-        later_submission = log.filter(object_id=OuterRef("object_id"), action="submit").filter(
+        # An approval counts if no new round started after it.
+        later_submission = log.filter(object_id=OuterRef("object_id"), action__in=ROUND_STARTS).filter(
             Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
         )
         approved_this_round = log.filter(object_id=OuterRef("pk"), action="approve", actor=user).exclude(

@@ -7,6 +7,12 @@ rebuilds the PDF of a released issue (``bulletin.print_edition``)), in one trans
 ``ALLOWED`` is the single table of what may happen in which state; the admin asks
 ``available_actions()`` which buttons to show, and the functions check again on the server.
 
+Several people act at once. Each function locks the row before it reads the state, every change
+bumps ``version``, and a request that says which version its user saw (``seen_version``) is
+refused if anything happened since, with who did what: a decision is never applied to a state
+its maker did not see. Saving content never writes the state (``models.StatefulModel``); the
+admin reports what it changed through ``record_edit``, which is what separation of duties reads.
+
 Articles and events share the mechanism (both are ``Reviewable``); a published article is
 edited through a pending revision (``start_revision``) so readers keep the reviewed text.
 """
@@ -15,12 +21,24 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bulletin import notify, pagecache, print_edition, redirects
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ReviewStage, WorkflowLog
+from bulletin.models import (
+    EDITS,
+    ROUND_STARTS,
+    Article,
+    ArticlePerson,
+    ArticlePhoto,
+    Issue,
+    ReviewStage,
+    ShareLink,
+    WorkflowLog,
+)
 from bulletin.models import PublicationStatus as S
 from bulletin.slugs import unique_slug
+from bulletin.templatetags.names import full_name
 
 
 class TransitionRefused(Exception):
@@ -53,7 +71,16 @@ ACTION_LABELS = {
     "restore": "恢复旧版本",
     "release": "发布本期",
     "unpublish": "撤回本期",
+    "edit": "修改内容",
+    "restart": "修改后重新审核",
+    "delete": "删除",
 }
+
+DELETABLE = frozenset({S.DRAFT, S.WITHDRAWN})
+
+# Changes of place in the printed issue, not of the text: they neither restart a review nor make
+# their maker an author of the text.
+LAYOUT_FIELDS = frozenset({"position", "first_page", "last_page"})
 
 # Comments these transitions cannot do without: the author must learn why.
 COMMENT_REQUIRED = {"send_back": "退回修改时请写明原因，作者会看到这条意见。", "withdraw": "撤稿时请写明原因。"}
@@ -80,29 +107,68 @@ def refusal(action, obj, user):
     return None
 
 
+def deletion_refusal(obj, seen_version=None):
+    """Why ``obj`` (as stored now) may not be deleted, or None: only drafts and withdrawn pieces
+    may, since what was reviewed or read leaves by a logged decision (send back, withdraw)."""
+    if reason := stale_refusal(obj, seen_version):
+        return reason
+    if obj.status not in DELETABLE:
+        kind = obj._meta.verbose_name
+        return f"《{obj}》{obj.get_status_display()}，只有草稿和已撤稿的{kind}可以删除。"
+    return None
+
+
 def available_actions(obj, user):
     """The transitions ``user`` may take on ``obj`` now, in the order buttons are shown."""
     return [action for action in ALLOWED if refusal(action, obj, user) is None]
 
 
 def deciders_this_round(obj):
-    """Who has already decided a stage since the article was last submitted."""
+    """Who has already decided a stage since this round of review began."""
     log = list(_log_of(obj).order_by("-at", "-pk"))
     deciders = set()
     for entry in log:
-        if entry.action == "submit":
+        if entry.action in ROUND_STARTS:
             break
         if entry.action == "approve":
             deciders.add(entry.actor_id)
     return deciders
 
 
+def editors_of(obj):
+    """Everyone who wrote any of the text: its creator, its last editor and, from the log, each
+    person who changed it since. None of them may approve it."""
+    editors = set(_log_of(obj).filter(action__in=EDITS).values_list("actor_id", flat=True))
+    return (editors | {obj.created_by_id, obj.updated_by_id}) - {None}
+
+
+def stale_refusal(obj, seen_version):
+    """Why a request made on version ``seen_version`` of ``obj`` (as stored now) may not go ahead,
+    naming the latest change since, or None if nothing changed."""
+    if seen_version is None or obj.version == seen_version:
+        return None
+    return f"《{obj}》在您打开页面之后有了新的变化：{last_change(obj)}。您的操作没有执行，请查看最新内容后再决定。"
+
+
+def last_change(obj):
+    """Who last changed ``obj`` and how, in words: “王芳 于 2026-12-04 09:30 审核通过（初审）”."""
+    entry = _log_of(obj).select_related("actor").order_by("-at", "-pk").first()
+    if entry is not None and entry.at >= obj.updated_at:
+        what = entry.get_action_display() + (f"（{entry.stage_name}）" if entry.action == "approve" else "")
+        if entry.action in EDITS and entry.comment:
+            what = entry.comment
+        who, at = entry.actor, entry.at
+    else:
+        who, at, what = obj.updated_by, obj.updated_at, "修改了内容"
+    return f"{full_name(who, '某位同事')} 于 {timezone.localtime(at):%Y-%m-%d %H:%M} {what}"
+
+
 # Transitions -----------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def submit(obj, *, by, comment=""):
-    obj = _lock_and_check("submit", obj, by, comment)
+def submit(obj, *, by, comment="", seen_version=None):
+    obj = _lock_and_check("submit", obj, by, comment, seen_version)
     first = ReviewStage.objects.order_by("order").first()
     _move(obj, "submit", to=S.IN_REVIEW, stage=first, by=by, comment=comment)
     transaction.on_commit(lambda: notify.awaiting_review(obj))
@@ -110,8 +176,8 @@ def submit(obj, *, by, comment=""):
 
 
 @transaction.atomic
-def approve(obj, *, by, comment=""):
-    obj = _lock_and_check("approve", obj, by, comment)
+def approve(obj, *, by, comment="", seen_version=None):
+    obj = _lock_and_check("approve", obj, by, comment, seen_version)
     decided = obj.review_stage
     following = ReviewStage.objects.filter(order__gt=decided.order).order_by("order").first()
     if following is None:
@@ -124,17 +190,17 @@ def approve(obj, *, by, comment=""):
 
 
 @transaction.atomic
-def send_back(obj, *, by, comment):
-    obj = _lock_and_check("send_back", obj, by, comment)
+def send_back(obj, *, by, comment, seen_version=None):
+    obj = _lock_and_check("send_back", obj, by, comment, seen_version)
     _move(obj, "send_back", to=S.DRAFT, stage=None, by=by, comment=comment, decided=obj.review_stage)
     transaction.on_commit(lambda: notify.sent_back(obj))
     return obj
 
 
 @transaction.atomic
-def publish(obj, *, by, at=None, comment=""):
+def publish(obj, *, by, at=None, comment="", seen_version=None):
     """Publish now or, with ``at`` in the future, from that moment on (no job needed)."""
-    obj = _lock_and_check("publish", obj, by, comment)
+    obj = _lock_and_check("publish", obj, by, comment, seen_version)
     now = timezone.now()
     at = at or now
     if isinstance(obj, Article) and obj.live_article_id:
@@ -149,17 +215,56 @@ def publish(obj, *, by, at=None, comment=""):
 
 
 @transaction.atomic
-def withdraw(obj, *, by, comment):
-    obj = _lock_and_check("withdraw", obj, by, comment)
+def withdraw(obj, *, by, comment, seen_version=None):
+    obj = _lock_and_check("withdraw", obj, by, comment, seen_version)
     _move(obj, "withdraw", to=S.WITHDRAWN, stage=None, by=by, comment=comment)
+    if isinstance(obj, Article):
+        # What was shared for review before publication must not outlive the withdrawal.
+        ShareLink.objects.filter(Q(article=obj) | Q(article__live_article=obj), revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     _readers_see(obj)
     return obj
 
 
 @transaction.atomic
-def reopen(obj, *, by, comment=""):
-    obj = _lock_and_check("reopen", obj, by, comment)
+def reopen(obj, *, by, comment="", seen_version=None):
+    obj = _lock_and_check("reopen", obj, by, comment, seen_version)
     _move(obj, "reopen", to=S.DRAFT, stage=None, by=by, comment=comment)
+    return obj
+
+
+@transaction.atomic
+def delete(obj, *, by, seen_version=None):
+    """Delete a draft or withdrawn piece: what is in review or was approved or published leaves
+    only by a decision (send back, withdraw), which the log keeps."""
+    locked = _locked(obj)
+    if not by.has_perm(_permission(locked, "delete")):
+        raise TransitionRefused(f"您没有删除{locked._meta.verbose_name}的权限。")
+    if reason := deletion_refusal(locked, seen_version):
+        raise TransitionRefused(reason)
+    _log(locked, "delete", locked.status, locked.status, by=by, comment=f"删除《{locked}》")
+    locked.delete()
+
+
+@transaction.atomic
+def record_edit(obj, *, by, fields):
+    """Record that ``by`` changed ``fields`` (names of fields or inlines) of ``obj``, saved in this
+    transaction: whoever changes the text may not approve it (``editors_of``). A change of the text
+    in review starts the round again at the first stage, since the approvals so far were given to
+    a text that is gone; the log says why, for the reviewers."""
+    changed = [name for name in fields if name not in LAYOUT_FIELDS]
+    if not changed:
+        return obj
+    obj = _locked(obj)
+    labels = "、".join(_label(obj, name) for name in changed)
+    if obj.status == S.IN_REVIEW:
+        first = ReviewStage.objects.order_by("order").first()
+        comment = f"修改了{labels}，此前的审核意见不再有效，从“{first}”重新审核"
+        _move(obj, "restart", to=S.IN_REVIEW, stage=first, by=by, comment=comment, restart=True)
+        transaction.on_commit(lambda: notify.awaiting_review(obj))
+    else:
+        _log(obj, "edit", obj.status, obj.status, by=by, comment=f"修改了{labels}")
     return obj
 
 
@@ -216,6 +321,8 @@ def start_revision(article, *, by, changes=None):
     revision.updated_by = by
     revision.version += 1
     revision.save()
+    if changes:
+        record_edit(revision, by=by, fields=list(changes))
     return revision
 
 
@@ -283,7 +390,7 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
     at = at or timezone.now()
     issue.status = Issue.Status.PUBLISHED
     issue.published_at = at
-    issue.save()
+    issue.save(update_fields=["status", "published_at", "released_on", "updated_at"])
     _log(issue, "release", S.DRAFT, S.PUBLISHED, by=by)
     for article in articles:
         if article.status == S.APPROVED:
@@ -304,7 +411,7 @@ def unpublish_issue(issue, *, by, comment=""):
         raise TransitionRefused(f"{issue.short_name}尚未发布。")
     issue.status = Issue.Status.DRAFT
     issue.published_at = None
-    issue.save()
+    issue.save(update_fields=["status", "published_at", "updated_at"])
     _log(issue, "unpublish", S.PUBLISHED, S.DRAFT, by=by, comment=comment)
     _readers_see_issue(issue)
     return issue
@@ -349,16 +456,26 @@ def _review_refusal(obj, user):
     if not _may_decide(stage, user):
         return f"“{stage}”环节由“{stage.group}”组的成员决定。"
     kind = obj._meta.verbose_name
-    if user.pk in (obj.created_by_id, obj.updated_by_id):
-        return f"不能审核自己创建或最后编辑的{kind}。"
+    if user.pk in editors_of(obj):
+        return f"不能审核自己创建或修改过的{kind}。"
     if user.pk in deciders_this_round(obj):
         return f"同一{kind}的各审核环节须由不同的人决定，您已审过前一环节。"
     return None
 
 
-def _lock_and_check(action, obj, by, comment):
-    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-    reason = refusal(action, locked, by)
+def _locked(obj):
+    """``obj`` as stored now, its row locked until the transaction ends."""
+    try:
+        return type(obj).objects.select_for_update(of=("self",)).select_related("review_stage").get(pk=obj.pk)
+    except type(obj).DoesNotExist:
+        raise TransitionRefused(
+            f"《{obj}》已不存在：它已被删除，或（修改稿）已发布并替换了原稿。请回到列表查看。"
+        ) from None
+
+
+def _lock_and_check(action, obj, by, comment, seen_version=None):
+    locked = _locked(obj)
+    reason = stale_refusal(locked, seen_version) or refusal(action, locked, by)
     if reason is None and action in COMMENT_REQUIRED and not comment.strip():
         reason = COMMENT_REQUIRED[action]
     if reason:
@@ -366,14 +483,15 @@ def _lock_and_check(action, obj, by, comment):
     return locked
 
 
-def _move(obj, action, *, to, stage, by, comment, decided=None):
+def _move(obj, action, *, to, stage, by, comment, decided=None, restart=False):
     source = obj.status
     obj.status = to
-    if stage != obj.review_stage or to != source:
+    if stage != obj.review_stage or to != source or restart:
         obj.stage_entered_at = timezone.now() if stage else None
     obj.review_stage = stage
+    obj.version += 1
     # Decisions are not edits: the last editor stays who last changed the text.
-    obj.save(update_fields=["status", "review_stage", "stage_entered_at", "published_at"])
+    obj.save(update_fields=["status", "review_stage", "stage_entered_at", "published_at", "version"])
     _log(obj, action, source, to, by=by, comment=comment, stage=decided or stage)
 
 
@@ -389,6 +507,14 @@ def _log(obj, action, source, to, *, by, comment="", stage=None):
         actor=by,
         comment=comment,
     )
+
+
+def _label(obj, name):
+    """What an editor calls a field or an inline of ``obj``: “标题”, “稿件人物”."""
+    field = obj._meta.get_field(name)
+    if field.is_relation and field.auto_created:
+        return str(field.related_model._meta.verbose_name)
+    return str(field.verbose_name)
 
 
 def _log_of(obj):

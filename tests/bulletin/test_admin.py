@@ -206,6 +206,7 @@ def test_chief_editor_can_renumber_pages_from_the_issue_page_and_is_recorded_as_
             "articles-0-title": article.title,
             "articles-0-first_page": "5",
             "articles-0-last_page": "6",
+            "articles-0-loaded_version": str(article.version),
         },
     )
 
@@ -236,6 +237,7 @@ def test_an_approved_article_moves_pages_on_the_issue_page_but_keeps_its_reviewe
             "articles-0-title": "审核后偷改的标题",
             "articles-0-first_page": "7",
             "articles-0-last_page": "8",
+            "articles-0-loaded_version": str(article.version),
         },
     )
 
@@ -288,7 +290,7 @@ def test_editing_an_article_records_the_last_editor_but_keeps_its_creator(client
     article = make.article(None, title="旧标题", status=make.DRAFT, created_by=editor, updated_by=editor)
     client.force_login(chief_editor)
 
-    data = make.article_form(section=article.section, title="新标题", slug=article.slug)
+    data = make.article_form(section=article.section, title="新标题", slug=article.slug, loaded_version=article.version)
     response = client.post(reverse("admin:bulletin_article_change", args=[article.pk]), data)
 
     assert response.status_code == 302, admin_errors(response)
@@ -313,7 +315,9 @@ def test_editor_cannot_create_an_issue_by_posting_to_the_admin(staff_client):
 def test_saving_a_correction_to_a_withdrawn_article_keeps_it_withdrawn(client, chief_editor, admin_errors):
     article = make.article(None, title="撤下的旧闻", status=Article.Status.WITHDRAWN)
     client.force_login(chief_editor)
-    data = make.article_form(section=article.section, title="撤下的旧闻（更正）", status="withdrawn")
+    data = make.article_form(
+        section=article.section, title="撤下的旧闻（更正）", status="withdrawn", loaded_version=article.version
+    )
 
     response = client.post(reverse("admin:bulletin_article_change", args=[article.pk]), data)
 
@@ -326,14 +330,16 @@ def test_saving_a_correction_to_a_withdrawn_article_keeps_it_withdrawn(client, c
 def test_posting_a_status_to_the_article_form_does_not_change_it(client, chief_editor, admin_errors, posted):
     article = make.draft(by=chief_editor, title="草稿")
     client.force_login(chief_editor)
-    data = make.article_form(section=article.section, title="草稿（改）", slug=article.slug, status=posted)
+    data = make.article_form(
+        section=article.section, title="草稿（改）", slug=article.slug, status=posted, loaded_version=article.version
+    )
 
     response = client.post(reverse("admin:bulletin_article_change", args=[article.pk]), data)
 
     assert response.status_code == 302, admin_errors(response)
     article.refresh_from_db()
     assert (article.title, article.status, article.published_at) == ("草稿（改）", "draft", None)
-    assert not article.workflow_log.exists()
+    assert [e.action for e in article.workflow_log.all()] == ["edit"]
 
 
 def test_issue_without_a_page_count_does_not_claim_its_pages_check_out(chief_client):

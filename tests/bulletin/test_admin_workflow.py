@@ -29,7 +29,9 @@ def admin_url(obj, view="change", *args):
 
 
 def decide(client, obj, action, **data):
-    """Press the button of ``action`` on ``obj``'s page and land where the admin sends us."""
+    """Press the button of ``action`` on ``obj``'s page, as it stands now, and land where the admin
+    sends us. (The button names the version its page showed.)"""
+    data.setdefault("version", type(obj).objects.get(pk=obj.pk).version)
     return client.post(admin_url(obj, "transition", action), data, follow=True)
 
 
@@ -110,7 +112,7 @@ def test_an_author_who_also_reviews_is_told_why_they_cannot_approve_their_own_ar
     shown = panel(read_page(client.get(admin_url(article))))
 
     assert "审核通过" not in shown.buttons()
-    assert shown.contains("审核通过：不能审核自己创建或最后编辑的稿件。")
+    assert shown.contains("审核通过：不能审核自己创建或修改过的稿件。")
 
 
 def test_a_reviewer_who_decided_the_previous_stage_is_told_another_person_decides_this_one(newsroom, client, read_page):
@@ -195,7 +197,7 @@ def test_separation_of_duties_holds_when_the_button_is_posted_anyway(newsroom, c
 
     response = decide(client, article, "approve")
 
-    assert read_page(response).messages() == ["不能审核自己创建或最后编辑的稿件。"]
+    assert read_page(response).messages() == ["不能审核自己创建或修改过的稿件。"]
     assert state(article) == ("in_review", "初审")
 
 

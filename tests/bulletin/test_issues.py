@@ -68,7 +68,7 @@ def test_publishing_an_issue_without_a_date_releases_it_today():
     assert issue.released_on is None
 
     issue.status = Issue.Status.PUBLISHED
-    issue.save()
+    issue.save(update_fields=["status", "published_at", "released_on"])
 
     issue.refresh_from_db()
     assert issue.released_on == timezone.localdate()

@@ -83,8 +83,8 @@ def test_a_stale_form_is_refused_naming_who_saved_first_and_when(conflict, artic
 
     assert conflict.status_code == 200
     assert admin_errors(conflict) == [
-        f"《{FIRST_TITLE}》已被 张伟 于 {when} 修改，您的修改尚未保存。"
-        "对方保存的内容列在下面，请对照后把您的修改合并进表单，再保存一次。"
+        f"《{FIRST_TITLE}》在您打开之后有了新的变化：张伟 于 {when} 修改了标题。您的修改尚未保存。"
+        "最新的内容列在下面，请对照后把您的修改合并进表单，再保存一次。"
     ]
 
 
@@ -161,8 +161,8 @@ def test_the_issue_page_refuses_a_row_changed_meanwhile_on_the_articles_own_page
 
     assert response.status_code == 200
     assert admin_errors(response) == [
-        f"《{FIRST_TITLE}》已被 张伟 于 {saved_at(article)} 修改，您的修改尚未保存。"
-        "对方保存的内容列在下面，请对照后把您的修改合并进表单，再保存一次。"
+        f"《{FIRST_TITLE}》在您打开之后有了新的变化：张伟 于 {saved_at(article)} 修改了标题。您的修改尚未保存。"
+        "最新的内容列在下面，请对照后把您的修改合并进表单，再保存一次。"
     ]
     article.refresh_from_db()
     assert (article.title, article.position) == (FIRST_TITLE, 1)

@@ -59,7 +59,7 @@ def test_article_links_to_the_previous_and_next_article_in_table_of_contents_ord
 def test_previous_and_next_skip_articles_readers_cannot_see(client, read_page, issue_articles):
     first, second, third, _ = issue_articles
     second.status, second.published_at = make.DRAFT, None
-    second.save()
+    second.save(update_fields=["status", "published_at"])
 
     assert pager(read_page(client.get(first.get_absolute_url()))) == [
         ("下一篇科技馆新馆开放", third.get_absolute_url())

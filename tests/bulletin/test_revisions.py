@@ -189,6 +189,7 @@ def test_publishing_a_revision_moves_its_review_record_to_the_live_article_and_r
     assert not WorkflowLog.objects.filter(object_id=approved_revision.pk).exists()
     assert [(e.action, e.actor.username) for e in live.workflow_log.all()] == [
         ("revise", "author"),
+        ("edit", "author"),
         ("submit", "author"),
         ("approve", "reviewer"),
         ("approve", "reviewer2"),

@@ -68,7 +68,7 @@ def test_nobody_approves_an_article_they_created(newsroom, role, stage):
     article = make.in_review(at=stage, by=person)
     Article.objects.filter(pk=article.pk).update(updated_by=newsroom.author)
 
-    with pytest.raises(workflow.TransitionRefused, match="不能审核自己创建或最后编辑的稿件"):
+    with pytest.raises(workflow.TransitionRefused, match="不能审核自己创建或修改过的稿件"):
         workflow.approve(article, by=person)
 
     assert state(article) == ("in_review", stage)
@@ -80,7 +80,7 @@ def test_nobody_approves_an_article_they_last_edited(newsroom, role, stage):
     article = make.in_review(at=stage, by=newsroom.author)
     Article.objects.filter(pk=article.pk).update(updated_by=person)
 
-    with pytest.raises(workflow.TransitionRefused, match="不能审核自己创建或最后编辑的稿件"):
+    with pytest.raises(workflow.TransitionRefused, match="不能审核自己创建或修改过的稿件"):
         workflow.approve(article, by=person)
 
     assert state(article) == ("in_review", stage)

@@ -23,6 +23,7 @@ def admin_url(event, view="change", *args):
 
 
 def decide(client, event, action, **data):
+    data.setdefault("version", type(event).objects.get(pk=event.pk).version)
     return client.post(admin_url(event, "transition", action), data, follow=True)
 
 
@@ -88,7 +89,7 @@ def test_the_author_of_an_event_who_also_reviews_cannot_approve_it(newsroom, cli
     shown = panel(read_page(client.get(admin_url(event))))
 
     assert "审核通过" not in shown.buttons()
-    assert shown.contains("审核通过：不能审核自己创建或最后编辑的活动。")
+    assert shown.contains("审核通过：不能审核自己创建或修改过的活动。")
 
 
 def test_submitting_an_event_from_its_page_sends_it_to_the_first_stage(newsroom, client, read_page):
@@ -215,8 +216,8 @@ def test_a_stale_event_form_is_refused_and_the_merged_one_saved(newsroom, read_p
     event.refresh_from_db()
     when = timezone.localtime(event.updated_at)
     assert admin_errors(refused) == [
-        f"《{TITLE}》已被 张伟 于 {when:%Y-%m-%d %H:%M} 修改，您的修改尚未保存。"
-        "对方保存的内容列在下面，请对照后把您的修改合并进表单，再保存一次。"
+        f"《{TITLE}》在您打开之后有了新的变化：张伟 于 {when:%Y-%m-%d %H:%M} 修改了地点。您的修改尚未保存。"
+        "最新的内容列在下面，请对照后把您的修改合并进表单，再保存一次。"
     ]
     assert read_page(refused).region("张伟 于").definitions() == {"地点": "省科技馆报告厅", "主办单位": "（空）"}
     assert (event.place, event.organiser) == ("省科技馆报告厅", "")

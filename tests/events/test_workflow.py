@@ -75,7 +75,7 @@ def test_the_same_person_cannot_decide_two_stages_of_an_event(newsroom, event):
 def test_nobody_approves_an_event_they_created(newsroom):
     event = make.event(status=make.IN_REVIEW, review_stage=make.stage("终审"), created_by=newsroom.chief)
 
-    with pytest.raises(workflow.TransitionRefused, match="不能审核自己创建或最后编辑的活动"):
+    with pytest.raises(workflow.TransitionRefused, match="不能审核自己创建或修改过的活动"):
         workflow.approve(event, by=newsroom.chief)
 
 

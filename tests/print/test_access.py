@@ -189,7 +189,7 @@ def test_reader_cannot_download_the_pdf_of_an_issue_readers_cannot_see(client, p
         published_issue.status = published_issue.Status.DRAFT
     else:
         published_issue.published_at = make.yesterday().replace(year=2099)
-    published_issue.save()
+    published_issue.save(update_fields=["status", "published_at"])
     cache.clear()
 
     assert client.get(pdf_url(published_issue)).status_code == 404
