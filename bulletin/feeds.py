@@ -1,7 +1,8 @@
 """RSS 2.0 and Atom feeds of public articles: the whole site, one section, one issue.
 
 Like every public page they read ``Article.objects.public()`` only; links, GUIDs and
-enclosures are absolute addresses on ``settings.SITE_URL``.
+enclosures are absolute addresses on ``settings.SITE_URL``. Every text they carry is plain
+text (titles, summaries, bylines, names), and readers get it as text, never as markup.
 """
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from bulletin import pagecache, seo
 from bulletin.models import Article, Issue, Section
@@ -17,10 +19,33 @@ from bulletin.models import Article, Issue, Section
 FEED_LENGTH = 30
 
 
+class PlainTextRss(Rss201rev2Feed):
+    """RSS 2.0 of plain titles and descriptions.
+
+    The generator only escapes for XML, which the reader undoes; RSS leaves open what the text
+    is then, and readers render titles and descriptions as HTML. Escaped once more for HTML,
+    ``<b>`` reaches the reader as those three characters, and a payload as harmless text.
+    """
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(escape(title), link, escape(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(escape(title), link, escape(description), **kwargs)
+
+
+class PlainTextAtom(Atom1Feed):
+    """Atom of plain summaries: Django marks every summary ``type="html"``, so it is escaped once
+    more for HTML. Titles and names are Atom text and go in as they are."""
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(title, link, escape(description), **kwargs)
+
+
 class ArticleFeed(Feed):
     """The newest public articles, as RSS 2.0; ``AtomFeed`` variants below."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = PlainTextRss
     language = "zh-CN"
     url_name = "bulletin:feed-rss"
 
@@ -70,7 +95,6 @@ class ArticleFeed(Feed):
         return f"{item.kicker}{item.title}" if item.kicker else item.title
 
     def item_description(self, item):
-        # Plain text: the feed generator escapes it, so no markup of the article reaches readers as HTML.
         return seo.article_description(item)
 
     def item_link(self, item):
@@ -152,7 +176,7 @@ class IssueFeed(ArticleFeed):
 
 
 class AtomFeed:
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom
 
 
 class ArticleAtomFeed(AtomFeed, ArticleFeed):

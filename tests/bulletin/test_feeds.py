@@ -7,12 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bulletin import feeds, seo
 from tests import factories as make
+from tests.xss import PAYLOADS, dangers, elements, visible_text
 
 pytestmark = pytest.mark.django_db
 
 SITE = "https://kexie.example"
 ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
 
 
 @pytest.fixture(autouse=True)
@@ -76,14 +79,14 @@ def test_feeds_leave_out_everything_readers_cannot_see(client, published_issue, 
     assert [entry.findtext(f"{ATOM}title") for entry in entries] == ["公开稿件"]
 
 
-def test_description_is_the_start_of_the_body_as_escaped_text(client):
+def test_description_is_the_start_of_the_body_as_text(client):
     make.news(title="无摘要", body="<p>正文<strong>第一段</strong> &lt;script&gt; 结束。</p>")
 
     response = client.get(reverse("bulletin:feed-rss"))
 
-    item = ET.fromstring(response.content).find("channel/item")
-    assert item.findtext("description") == "正文第一段 <script> 结束。"
-    assert b"<script>" not in response.content and b"<strong>" not in response.content
+    description = ET.fromstring(response.content).findtext("channel/item/description")
+    assert elements(description) == []
+    assert visible_text(description) == "正文第一段 <script> 结束。"
 
 
 def test_items_carry_section_and_topics_as_categories(client, published_issue):
@@ -171,3 +174,98 @@ def test_pages_point_feed_readers_to_their_feeds(client, published_issue):
     issue_feed = reverse("bulletin:issue-feed-rss", kwargs={"year": 2026, "number": 2})
     assert f'href="{issue_feed}"' in issue_page
     assert f'href="{reverse("bulletin:section-feed-rss", kwargs={"slug": section.slug})}"' in section_page
+
+
+# What a feed reader makes of hostile text ---------------------------------------------------------
+
+
+def one_line(text):
+    return " ".join((text or "").split())
+
+
+def reader_fields(client, url):
+    """Each item of the RSS or Atom feed at ``url`` as a reader takes it apart.
+
+    ``{link: {field: (kind, text)}}``: ``kind`` is "html" for what readers render as HTML (RSS
+    titles and descriptions, Atom elements typed html) and "text" for what they show as it is.
+    """
+    root = ET.fromstring(client.get(url).content)
+    found = {}
+    for item in root.iter("item"):
+        found[item.findtext("link")] = {
+            "title": ("html", item.findtext("title")),
+            "description": ("html", item.findtext("description")),
+            "byline": ("text", item.findtext(f"{DC}creator")),
+        }
+    for entry in root.iter(f"{ATOM}entry"):
+        fields = {"title": entry.find(f"{ATOM}title"), "description": entry.find(f"{ATOM}summary")}
+        found[entry.find(f"{ATOM}link[@rel='alternate']").get("href")] = {
+            **{name: (element.get("type", "text"), element.text) for name, element in fields.items()},
+            "byline": ("text", entry.findtext(f"{ATOM}author/{ATOM}name")),
+        }
+    return found
+
+
+def misreadings(field, kind, received, expected):
+    """How what a reader received for ``field`` differs from the plain text the article holds."""
+    if kind == "text":
+        return [] if one_line(received) == one_line(expected) else [f"{field} reads {received!r}"]
+    found = [f"{field}: {danger}" for danger in dangers(received)]
+    if elements(received):
+        found.append(f"{field} makes elements {elements(received)}")
+    if visible_text(received) != one_line(expected):
+        found.append(f"{field} shows {visible_text(received)!r}")
+    return found
+
+
+@pytest.fixture
+def hostile_articles(published_issue, monkeypatch):
+    """A published article for each payload, in its title, byline and summary (or, for every
+    other one, its body, which the description then comes from)."""
+    monkeypatch.setattr(feeds, "FEED_LENGTH", len(PAYLOADS))
+    section = make.section("科海观澜")
+    return [
+        make.article(
+            published_issue,
+            section=section,
+            title=payload,
+            byline=payload,
+            **({"summary": payload} if n % 2 else {"body": f"<p>正文：</p>{payload}"}),
+        )
+        for n, payload in enumerate(PAYLOADS)
+    ]
+
+
+@pytest.mark.parametrize("feed", ["feed", "section-feed", "issue-feed"])
+@pytest.mark.parametrize("format", ["rss", "atom"])
+def test_feed_readers_get_hostile_titles_summaries_bodies_and_bylines_as_text(client, hostile_articles, feed, format):
+    issue, section = hostile_articles[0].issue, hostile_articles[0].section
+    kwargs = {
+        "feed": {},
+        "section-feed": {"slug": section.slug},
+        "issue-feed": {"year": issue.year, "number": issue.number},
+    }
+
+    received = reader_fields(client, reverse(f"bulletin:{feed}-{format}", kwargs=kwargs[feed]))
+
+    assert len(received) == len(PAYLOADS)
+    wrong = {}
+    for article in hostile_articles:
+        fields = received[f"{SITE}{article.get_absolute_url()}"]
+        expected = {"title": article.title, "description": seo.article_description(article), "byline": article.byline}
+        for field, (kind, text) in fields.items():
+            if found := misreadings(field, kind, text, expected[field]):
+                wrong[article.title] = found
+    assert wrong == {}, f"{len(wrong)} of {len(PAYLOADS)} payloads reach the reader as something else than text"
+
+
+def test_markup_typed_into_a_summary_reaches_the_reader_as_those_characters(client, published_issue):
+    make.article(published_issue, title="<b>标题</b>", summary="<b>加粗</b>不是标签")
+
+    rss_item = ET.fromstring(client.get(reverse("bulletin:feed-rss")).content).find("channel/item")
+    atom_entry = ET.fromstring(client.get(reverse("bulletin:feed-atom")).content).find(f"{ATOM}entry")
+
+    assert visible_text(rss_item.findtext("description")) == "<b>加粗</b>不是标签"
+    assert visible_text(rss_item.findtext("title")) == "<b>标题</b>"
+    assert visible_text(atom_entry.findtext(f"{ATOM}summary")) == "<b>加粗</b>不是标签"
+    assert atom_entry.findtext(f"{ATOM}title") == "<b>标题</b>"
