@@ -163,8 +163,10 @@ class IssueArticleFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        for form in self.deleted_forms:
-            if form.instance.pk is None:
+        # Ticked, whether or not the box was offered: a row that was a draft when the page was
+        # opened may be in review now, and the user is told rather than silently ignored.
+        for form in self.initial_forms:
+            if form.add_prefix(DELETION_FIELD_NAME) not in self.data:
                 continue
             current = Article.objects.select_for_update(of=("self",)).filter(pk=form.instance.pk).first()
             if current is None:

@@ -243,8 +243,11 @@ def delete(obj, *, by, seen_version=None):
         raise TransitionRefused(f"您没有删除{locked._meta.verbose_name}的权限。")
     if reason := deletion_refusal(locked, seen_version):
         raise TransitionRefused(reason)
-    _log(locked, "delete", locked.status, locked.status, by=by, comment=f"删除《{locked}》")
+    pk, title = locked.pk, str(locked)
     locked.delete()
+    # Written after the deletion, which takes the piece's log with it: the audit trail keeps who
+    # deleted what.
+    _log(locked, "delete", locked.status, locked.status, by=by, comment=f"删除《{title}》", object_id=pk)
 
 
 @transaction.atomic
@@ -495,10 +498,10 @@ def _move(obj, action, *, to, stage, by, comment, decided=None, restart=False):
     _log(obj, action, source, to, by=by, comment=comment, stage=decided or stage)
 
 
-def _log(obj, action, source, to, *, by, comment="", stage=None):
+def _log(obj, action, source, to, *, by, comment="", stage=None, object_id=None):
     WorkflowLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
+        object_id=object_id or obj.pk,
         action=action,
         from_status=source,
         to_status=to,

@@ -229,3 +229,19 @@ def test_an_editor_cannot_revoke_a_share_link(newsroom, article, reviewer_client
     assert response.status_code == 403
     link.refresh_from_db()
     assert link.revoked_at is None
+
+
+def test_withdrawing_an_article_revokes_the_share_links_made_while_it_was_reviewed(
+    newsroom, article, reviewer_client, read_page, expert
+):
+    address = share(reviewer_client, read_page, article)
+    workflow.approve(article, by=newsroom.reviewer)
+    workflow.approve(article, by=newsroom.second_reviewer)
+    workflow.approve(article, by=newsroom.chief)
+    workflow.publish(article, by=newsroom.chief)
+    assert expert.get(address).status_code == 200
+
+    workflow.withdraw(article, by=newsroom.chief, comment="数据有误，撤下核实")
+
+    assert expert.get(address).status_code == 404
+    assert ShareLink.objects.get().revoked_at is not None
