@@ -43,6 +43,9 @@ def transition(request, object_id, action, *, model_admin):
         result = workflow.TRANSITIONS[action](obj, **options)
     except workflow.TransitionRefused as refusal:
         messages.error(request, str(refusal))
+        if options["comment"].strip():
+            # The button may be gone from the page that follows; what was written is not.
+            messages.info(request, f"您填写的意见没有提交，可复制后再用：{options['comment']}")
         return redirect(change_url(obj))
     messages.success(request, _done(action, result))
     # Publishing a revision hands back the live article: the revision itself is gone.

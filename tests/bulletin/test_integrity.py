@@ -54,11 +54,14 @@ def test_an_approval_clicked_on_a_stage_someone_else_has_just_decided_is_refused
     workflow.approve(article, by=named_newsroom.reviewer)
     decided = WorkflowLog.objects.get(action="approve")
 
+    button["comment"] = "数据已核实，同意"
+
     page = read_page(mine.post(transition_url(article, "approve"), button, follow=True))
 
     assert page.messages() == [
         f"《{TITLE}》在您打开页面之后有了新的变化：王芳 于 {minute(decided.at)} 审核通过（初审）。"
-        "您的操作没有执行，请查看最新内容后再决定。"
+        "您的操作没有执行，请查看最新内容后再决定。",
+        "您填写的意见没有提交，可复制后再用：数据已核实，同意",
     ]
     article.refresh_from_db()
     assert (article.status, article.review_stage.name) == ("in_review", "复审")
