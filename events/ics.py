@@ -19,6 +19,7 @@ from django.utils import timezone
 from icalendar import Calendar, Timezone, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
+from bulletin import seo
 from bulletin.diff import text_of
 
 DEFAULT_DURATION = datetime.timedelta(hours=1)
@@ -53,8 +54,9 @@ def when(event):
     return start, end
 
 
-def vevent(event, *, url):
-    """The VEVENT of ``event``; ``url`` is the absolute address of its page."""
+def vevent(event):
+    """The VEVENT of ``event``, linking to its page on the public site."""
+    url = seo.absolute_url(event.get_absolute_url())
     component = VEvent()
     start, end = when(event)
     component.add("uid", uid(event))
@@ -84,8 +86,8 @@ def vevent(event, *, url):
     return component
 
 
-def to_ical(events, *, absolute_url, feed=False):
-    """An iCalendar file (bytes) of ``events``; ``absolute_url(path)`` makes page links absolute.
+def to_ical(events, *, feed=False):
+    """An iCalendar file (bytes) of ``events``.
 
     ``feed=True`` names the calendar and asks subscribers to refresh it, for the subscribable
     feed; a single event's download leaves those out so that calendars import it into an
@@ -105,6 +107,6 @@ def to_ical(events, *, absolute_url, feed=False):
         # Named by X-WR-TIMEZONE, so always defined, even before the first timed event needs it.
         cal.add_component(Timezone.from_tzid(settings.TIME_ZONE))
     for event in events:
-        cal.add_component(vevent(event, url=absolute_url(event.get_absolute_url())))
+        cal.add_component(vevent(event))
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from bulletin import pagecache
+from bulletin import pagecache, seo
 from bulletin.models import Article
 from events import calendar, ics
 from events.models import Event
@@ -30,7 +30,7 @@ class EventListView(ListView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        feed_url = self.request.build_absolute_uri(reverse("events:calendar-feed"))
+        feed_url = seo.absolute_url(reverse("events:calendar-feed"))
         return super().get_context_data(
             upcoming=Event.objects.public().upcoming(),
             this_month=reverse("events:event-month", kwargs={"year": today.year, "month": today.month}),
@@ -78,7 +78,7 @@ def event_ics(request, slug):
     """One public event as an .ics file to add to a calendar."""
     event = get_object_or_404(Event.objects.public(), slug=slug)
     pagecache.depends_on(request, pagecache.tag(event))
-    response = HttpResponse(ics.to_ical([event], absolute_url=request.build_absolute_uri), content_type=ICALENDAR)
+    response = HttpResponse(ics.to_ical([event]), content_type=ICALENDAR)
     # Slugs are ASCII pinyin, so the file name needs no RFC 5987 encoding.
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response
@@ -88,7 +88,7 @@ def calendar_feed(request):
     """Every public event from a year ago on, for calendars to subscribe to."""
     since = timezone.localdate() - FEED_HISTORY
     events = Event.objects.public().upcoming(today=since)
-    body = ics.to_ical(events, absolute_url=request.build_absolute_uri, feed=True)
+    body = ics.to_ical(events, feed=True)
     response = HttpResponse(body, content_type=ICALENDAR)
     response["Content-Disposition"] = 'inline; filename="events.ics"'
     return response

@@ -14,6 +14,14 @@ pytestmark = pytest.mark.django_db
 
 SHANGHAI = timedelta(hours=8)
 FEED = reverse("events:calendar-feed")
+SITE = "https://kexie.example"
+
+
+@pytest.fixture
+def site(settings):
+    """The site's public address, and a Host header of someone else's that Django lets through."""
+    settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
 
 
 def ics_url(event):
@@ -108,7 +116,7 @@ def test_event_over_several_days_with_only_a_start_time_runs_to_the_end_of_its_l
     assert vevent.decoded("DTEND").utcoffset() == SHANGHAI
 
 
-def test_event_file_says_what_where_and_who_with_a_link_to_its_page(client):
+def test_event_file_says_what_where_and_who_with_a_link_to_its_page(client, site):
     event = make.event(
         title="科普大篷车进校园",
         place="郑州市金水区实验小学",
@@ -118,7 +126,7 @@ def test_event_file_says_what_where_and_who_with_a_link_to_its_page(client):
 
     vevent = only_event(client, event)
 
-    page = "http://testserver" + event.get_absolute_url()
+    page = SITE + event.get_absolute_url()
     assert str(vevent["SUMMARY"]) == "科普大篷车进校园"
     assert str(vevent["LOCATION"]) == "郑州市金水区实验小学"
     assert str(vevent["URL"]) == page
@@ -214,8 +222,23 @@ def test_event_page_offers_the_file(client, read_page):
     assert ("添加到日历", ics_url(event)) in anchors
 
 
-def test_events_page_offers_the_feed_to_subscribe_to(client, read_page):
+def test_events_page_offers_the_feed_to_subscribe_to(client, read_page, site):
     subscribe = read_page(client.get(reverse("events:event-list"))).region("订阅活动日历")
 
-    assert ("订阅活动日历", "webcal://testserver/events/calendar.ics") in subscribe.anchors()
-    assert "http://testserver/events/calendar.ics" in subscribe.links()
+    assert ("订阅活动日历", "webcal://kexie.example/events/calendar.ics") in subscribe.anchors()
+    assert f"{SITE}/events/calendar.ics" in subscribe.links()
+
+
+def test_calendar_links_point_to_the_public_site_whatever_host_the_request_names(client, read_page, site):
+    event = make.event(title="全委会议")
+    forged = {"HTTP_HOST": "evil.example"}
+
+    subscribe = read_page(client.get(reverse("events:event-list"), **forged)).region("订阅活动日历")
+    [single] = Calendar.from_ical(client.get(ics_url(event), **forged).content).walk("VEVENT")
+    [in_feed] = Calendar.from_ical(client.get(FEED, **forged).content).walk("VEVENT")
+
+    assert subscribe.links() == ["webcal://kexie.example/events/calendar.ics", f"{SITE}/events/calendar.ics"]
+    for vevent in (single, in_feed):
+        assert str(vevent["URL"]) == SITE + event.get_absolute_url()
+        assert str(vevent["DESCRIPTION"]).endswith(SITE + event.get_absolute_url())
+        assert "evil.example" not in vevent.to_ical().decode()
