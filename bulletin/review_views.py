@@ -24,7 +24,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from bulletin import print_edition, workflow
+from bulletin import print_edition, seo, workflow
 from bulletin.diff import compare
 from bulletin.models import Article, Issue, ReviewStage, ShareLink, WorkflowLog
 from bulletin.models import PublicationStatus as S
@@ -343,7 +343,7 @@ class ShareLinksView(AdminPage, DetailView):
     def get_context_data(self, **kwargs):
         links = list(self.object.share_links.select_related("created_by", "revision"))
         for link in links:
-            link.url = self.request.build_absolute_uri(link.get_absolute_url())
+            link.url = seo.absolute_url(link.get_absolute_url())
         return super().get_context_data(links=links, share_days=settings.SHARE_LINK_DAYS, **kwargs)
 
 

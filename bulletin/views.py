@@ -117,7 +117,7 @@ class ArticleDetailView(DetailView):
             next_article=following,
             related_articles=related,
             meta=self.page_meta(),
-            absolute_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            absolute_url=seo.absolute_url(article.get_absolute_url()),
             **kwargs,
         )
 

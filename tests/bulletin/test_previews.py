@@ -152,6 +152,19 @@ def test_a_reviewer_creates_a_share_link_that_expires_after_the_configured_days(
     assert row[2:5] == ["reviewer", f"{timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}", "有效"]
 
 
+def test_share_links_are_addresses_on_the_public_site_whatever_host_the_request_names(
+    article, reviewer_client, read_page, settings
+):
+    settings.SITE_URL = "https://kexie.example"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    reviewer_client.post(reverse("review:share-link-create", args=[article.pk]))
+
+    response = reviewer_client.get(reverse("review:share-links", args=[article.pk]), HTTP_HOST="evil.example")
+
+    shared = [href for _, href in read_page(response).anchors() if "/preview/shared/" in href]
+    assert shared == [f"https://kexie.example{ShareLink.objects.get().get_absolute_url()}"]
+
+
 def test_an_expert_without_an_account_reads_the_shared_version(article, reviewer_client, read_page, expert):
     address = share(reviewer_client, read_page, article)
 

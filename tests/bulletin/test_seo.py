@@ -72,6 +72,18 @@ def test_article_page_has_an_absolute_canonical_link(client, article):
     assert page.link("canonical") == f"{SITE}{article.get_absolute_url()}"
 
 
+def test_printed_article_gives_its_address_on_the_public_site_whatever_host_the_request_names(
+    client, article, settings, read_page
+):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+
+    response = client.get(article.get_absolute_url(), HTTP_HOST="evil.example")
+
+    source = read_page(response).find("p", class_="print-only article__source")
+    assert source.text.endswith(f"网址：{SITE}{article.get_absolute_url()}")
+    assert "evil.example" not in response.content.decode()
+
+
 def test_article_page_has_a_link_preview_with_the_teaser_rendition(client, article):
     page = head(client, article.get_absolute_url())
 

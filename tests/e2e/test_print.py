@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def test_an_article_prints_with_its_source_and_address_but_without_navigation(live_server, new_page):
+def test_an_article_prints_with_its_source_and_address_but_without_navigation(live_server, new_page, settings):
+    settings.SITE_URL = "https://kexie.example"
     issue = make.issue(year=2026, number=2, running_number=122)
     article = make.typical_article(issue)
     make.article(issue, title="省科协召开全委会议", section=article.section, first_page=25)
@@ -31,7 +32,7 @@ def test_an_article_prints_with_its_source_and_address_but_without_navigation(li
     expect(page.locator(".article__byline")).to_have_text("文_省科协科普部 王晓 李可")
     expect(source).to_be_visible()
     expect(source).to_contain_text("2026年第2期（总第122期）第12—14页")
-    expect(source).to_contain_text(url)
+    expect(source).to_contain_text(f"https://kexie.example{article.get_absolute_url()}")
     for chrome in (".site-nav", ".site-footer", ".breadcrumb", ".pager", ".article__foot .related", ".skip-link"):
         expect(page.locator(chrome).first).to_be_hidden()
 
