@@ -22,9 +22,16 @@ from bulletin.sanitize import text_content
 DESCRIPTION_LENGTH = 120
 SCHEMA = "https://schema.org"
 
-# The characters that could end a <script> element or start a comment in it, as JSON escapes:
-# the same ones Django's json_script replaces.
-JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# As JSON escapes: the characters that could end a <script> element or start a comment in it
+# (the ones Django's json_script replaces), and the line and paragraph separators, which
+# JavaScript before ES2019 takes for line ends inside a string, should a script copy the data.
+JSON_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 def absolute_url(url):
@@ -52,8 +59,8 @@ def article_description(article):
 def json_ld(data):
     """``data`` as JSON that is safe inside ``<script type="application/ld+json">``.
 
-    ``</script>``, ``<!--`` and ``&`` in any value come out as ``\\u003C``-style escapes, which
-    JSON parsers read back unchanged.
+    ``</script>``, ``<!--``, ``&`` and U+2028/U+2029 in any value come out as ``\\u003C``-style
+    escapes, which JSON parsers read back unchanged.
     """
     return mark_safe(json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder).translate(JSON_SCRIPT_ESCAPES))
 

@@ -170,6 +170,19 @@ def test_title_cannot_break_out_of_the_json_ld(client, title):
     assert [s.get("type") for s in page.scripts] == ["application/ld+json"]
 
 
+def test_line_and_paragraph_separators_in_a_title_are_escaped_in_the_json_ld(client):
+    title = "第一行\u2028第二行\u2029</script><script>alert(1)</script>"
+    news = make.news(title=title)
+
+    response = client.get(news.get_absolute_url())
+
+    (data,) = Head(response.content.decode()).json_ld()
+    assert data["headline"] == title
+    raw = response.content.decode().split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert "\u2028" not in raw and "\u2029" not in raw
+    assert "\\u2028" in raw and "\\u2029" in raw
+
+
 def test_issue_page_has_publication_issue_of_the_periodical(client, published_issue):
     published_issue.cover_image = make.image_upload("cover.jpg", size=(600, 800))
     published_issue.save()
