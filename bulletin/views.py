@@ -270,7 +270,11 @@ class TopicDetailView(ArticleStreamView):
 
 
 class RobotsView(TemplateView):
-    """``robots.txt``: everything may be crawled but the admin and previews; where the sitemap is."""
+    """``robots.txt``: everything may be crawled but previews; where the sitemap is.
+
+    It leaves the admin out, whose address is meant to stay unguessable; the admin's pages ask
+    not to be indexed themselves.
+    """
 
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
