@@ -81,3 +81,12 @@ class RichTextField(CKEditor5Field):
         value = clean_html(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, value)
         return value
+
+    def get_prep_value(self, value):
+        # CKEditor5Field's own version, skipped here, stores rich text without words or pictures
+        # as "", but it decodes entities before it drops tags, so words standing in angle
+        # brackets ("&lt;待定&gt;") passed for a tag and were lost. The same rule, on the words.
+        value = super(CKEditor5Field, self).get_prep_value(value)
+        if self.blank and value and not text_content(value) and "<img" not in value:
+            return ""
+        return value

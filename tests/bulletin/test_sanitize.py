@@ -120,3 +120,9 @@ def test_event_description_is_cleaned_on_save():
 
     event.refresh_from_db()
     assert event.description == "<p>复赛</p>"
+
+
+def test_rich_text_counts_as_empty_by_its_words_not_by_what_looks_like_a_tag():
+    assert saved_body("<p>&lt;待定&gt;</p>") == "<p>&lt;待定&gt;</p>"
+    assert saved_body("<p>&lt;</p>") == "<p>&lt;</p>"
+    assert saved_body("<p>&nbsp;</p><p><br></p>") == ""
