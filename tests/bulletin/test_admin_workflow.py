@@ -185,7 +185,7 @@ def test_a_decision_the_user_may_not_take_is_refused_in_chinese_and_changes_noth
 
     response = decide(client, article, "approve", comment="同意")
 
-    assert read_page(response).messages() == ["您没有“审核通过”的权限。"]
+    assert read_page(response).messages() == ["您没有“审核通过”的权限。", "您填写的意见没有提交，可复制后再用：同意"]
     assert state(article) == ("in_review", "初审")
     assert log_of(article) == []
 
