@@ -124,7 +124,9 @@ def request_build(issue, *, by, layout):
 
 
 def schedule_rebuild(issue_id):
-    """Rebuild a released issue's public PDF once the current transaction commits.
+    """Rebuild a released issue's public PDF once the current transaction commits, and again at
+    each moment scheduled content of it reaches readers (the issue itself, or an article
+    published for later).
 
     Call it whenever what readers see of the issue may have changed (release, withdrawal or
     publication of one of its articles, edits to its cover or metadata). Does nothing for an
@@ -132,14 +134,33 @@ def schedule_rebuild(issue_id):
     whose content is unchanged keeps the stored file.
     """
     issue = Issue.objects.filter(pk=issue_id, status=Issue.Status.PUBLISHED).first()
-    if issue is not None:
-        _enqueue_on_commit(edition_for(issue, public_layout()).pk)
+    if issue is None:
+        return
+    edition_id = edition_for(issue, public_layout()).pk
+    _enqueue_on_commit(edition_id)
+    now = timezone.now()
+    moments = set(
+        Article.objects.filter(issue=issue, status=PublicationStatus.PUBLISHED, published_at__gt=now).values_list(
+            "published_at", flat=True
+        )
+    )
+    if issue.published_at > now:
+        moments.add(issue.published_at)
+    for moment in moments:
+        _enqueue_on_commit(edition_id, run_after=moment)
 
 
-def _enqueue_on_commit(edition_id):
+def _enqueue_on_commit(edition_id, *, run_after=None):
     from bulletin import tasks  # tasks imports this module
 
-    transaction.on_commit(lambda: tasks.build_print.enqueue(edition_id))
+    task = tasks.build_print
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            # The immediate backend (development) cannot wait: the PDF follows at the next change.
+            logger.info("Not rebuilding edition %s at %s: the task backend runs nothing later", edition_id, run_after)
+            return
+        task = task.using(run_after=run_after)
+    transaction.on_commit(lambda: task.enqueue(edition_id))
 
 
 def public_edition(issue):
@@ -251,20 +272,23 @@ class PrintPhoto:
 def edition_articles(issue, *, proof):
     """The articles printed in ``issue``, in table-of-contents order, with their photos.
 
-    A released issue prints what readers see of it; a proof prints everything on its way into
-    the issue (not withdrawn pieces, nor pending revisions, whose live text is still current).
+    A released issue prints what readers see of it (``public()``: not an article scheduled for
+    later); a proof prints everything on its way into the issue (not withdrawn pieces, nor
+    pending revisions, whose live text is still current).
     """
-    articles = Article.objects.originals().filter(issue=issue)
     if proof:
-        articles = articles.exclude(status=PublicationStatus.WITHDRAWN)
+        articles = Article.objects.originals().exclude(status=PublicationStatus.WITHDRAWN)
     else:
-        articles = articles.filter(status=PublicationStatus.PUBLISHED)
-    return articles.for_toc(with_body=True).prefetch_related("photos")
+        articles = Article.objects.public()
+    return articles.filter(issue=issue).for_toc(with_body=True).prefetch_related("photos")
 
 
 def render_issue(issue, layout):
-    """The HTML document WeasyPrint lays out for ``issue``, and its fingerprint."""
-    proof = issue.status != Issue.Status.PUBLISHED
+    """The HTML document WeasyPrint lays out for ``issue``, and its fingerprint.
+
+    Until readers can see the issue (one released for a later moment too) it is a proof.
+    """
+    proof = not Issue.objects.public().filter(pk=issue.pk).exists()
     toc = table_of_contents(edition_articles(issue, proof=proof))
     for group in toc:
         for article in group.articles:
