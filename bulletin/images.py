@@ -21,6 +21,7 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from functools import partial
+from urllib.parse import unquote
 
 from django import forms
 from django.conf import settings
@@ -51,6 +52,9 @@ RENDITION_JPEG_QUALITY = 82
 RENDITION_WEBP_QUALITY = 80
 
 RENDITIONS_FOLDER = "renditions"
+RENDITION = re.compile(rf"{RENDITIONS_FOLDER}/(?P<original>.+)/\d+w\.(?:jpg|png|webp)")
+# Images put into rich text in the editor; those of content readers see are found in its text.
+EDITOR_FOLDER = "editor"
 # A broken or missing original is looked at again after this long, not on every page view.
 BROKEN_RETRY_SECONDS = 300
 
@@ -221,7 +225,7 @@ def clean_image(file, name=None):
     return ContentFile(output.getvalue(), name=f"{stem}.{facts.extension}")
 
 
-def store_image(file, *, folder="editor"):
+def store_image(file, *, folder=EDITOR_FOLDER):
     """Validate, clean and save an image that belongs to no model field; returns its storage name.
 
     The name is ``<folder>/<year>/<month>/<random>.<ext>``: never the uploader's file name, which
@@ -312,6 +316,25 @@ def rendition_widths(width):
 
 def rendition_name(name, width, extension):
     return f"{RENDITIONS_FOLDER}/{name}/{width}w.{extension}"
+
+
+def original_of(name):
+    """The stored image a rendition was made from; any other name is its own original."""
+    found = RENDITION.fullmatch(name)
+    return found["original"] if found else name
+
+
+def stored_name(src):
+    """The storage name of an image under MEDIA_URL, or None for any other address."""
+    path = (src or "").split("?", 1)[0].split("#", 1)[0]
+    if not path.startswith(settings.MEDIA_URL):
+        return None
+    name = unquote(path.removeprefix(settings.MEDIA_URL))
+    if not name or name.startswith("/") or ".." in name.split("/") or "\\" in name:
+        return None
+    if not name.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".gif")):
+        return None
+    return name
 
 
 def _scaled_height(width, height, to_width):

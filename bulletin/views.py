@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bulletin import pagecache, print_edition, redirects, search, seo
+from bulletin import images, media, pagecache, print_edition, redirects, search, seo
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import (
     Article,
@@ -74,6 +75,26 @@ class IssuePdfView(View):
         if edition is None:
             raise Http404
         return FileResponse(edition.file.open("rb"), filename=print_edition.file_name(edition))
+
+
+@require_safe
+def media_file(request, name):
+    """An uploaded file nginx did not find in the public tree (``bulletin.media``).
+
+    Staff who may see its content get it, and so does an expert reading a share link's preview
+    that shows it. Readers get it once its content is theirs to see (and nginx from then on), a
+    404 until then, as for a file that does not exist.
+    """
+    if not media.stored_file(name):
+        raise Http404
+    if media.is_linked(name):  # what nginx answers itself; here in development and tests
+        return media.response(name, public=True)
+    original = images.original_of(name)
+    if media.may_preview(request.user, original) or media.shown_by_share_link(request, original):
+        return media.response(name, public=False)
+    if original in media.settle({original}):
+        return media.response(name, public=True)
+    raise Http404
 
 
 class ArticleDetailView(DetailView):

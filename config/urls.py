@@ -1,12 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from bulletin import editor_uploads
 from bulletin.sitemaps import SITEMAPS
-from bulletin.views import RobotsView
+from bulletin.views import RobotsView, media_file
 from config import health
 
 # django_ckeditor_5's own URLs are left out: its upload view lets any staff member store any
@@ -20,11 +19,10 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}editor/images/", editor_uploads.upload_image, name="editor-image-upload"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # nginx serves what readers may see straight from the public tree; the rest is asked of the app.
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<name>.+)$", media_file, name="media"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("people/", include("people.urls")),
     path("events/", include("events.urls")),
     path("", include("bulletin.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

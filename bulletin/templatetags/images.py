@@ -6,10 +6,8 @@ width and height that keep the page from jumping while images load.
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import unquote
 
 from django import template
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -86,19 +84,6 @@ class _ImageTags(HTMLParser):
             self.found.append((start, start + len(text), attrs))
 
 
-def _stored_name(src):
-    """The storage name of an image under MEDIA_URL, or None for any other address."""
-    path = (src or "").split("?", 1)[0].split("#", 1)[0]
-    if not path.startswith(settings.MEDIA_URL):
-        return None
-    name = unquote(path.removeprefix(settings.MEDIA_URL))
-    if not name or name.startswith("/") or ".." in name.split("/") or "\\" in name:
-        return None
-    if not name.lower().endswith((".jpg", ".jpeg", ".png", ".webp", ".gif")):
-        return None
-    return name
-
-
 @register.filter
 def responsive_images(html, sizes=PROSE_SIZES):
     """Sanitised rich text with each of its own images (under MEDIA_URL) served as renditions.
@@ -121,7 +106,7 @@ def responsive_images(html, sizes=PROSE_SIZES):
     replaced = {"src", "srcset", "sizes", "width", "height", "loading", "decoding"}
     pieces, done = [], 0
     for start, end, attrs in _ImageTags(html).found:
-        name = _stored_name(dict(attrs).get("src"))
+        name = images.stored_name(dict(attrs).get("src"))
         pic = images.picture(name, default_storage) if name else None
         if pic is None:
             continue
