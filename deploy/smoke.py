@@ -207,6 +207,7 @@ def production_variables(port, workdir):
         REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
+        MEDIA_ACCEL_REDIRECT="1",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         # Plain http on loopback stands in for nginx + TLS: no redirect to https, cookies without
         # the Secure flag, no HSTS. Everything else stays as in production.
@@ -287,7 +288,8 @@ class Nginx:
             ),
             (" /etc/nginx/tls/", f" {tls}/", 2),
             ("alias /srv/static/;", f"alias {static_root}/;", 1),
-            ("alias /srv/media/;", f"alias {media_root}/;", 1),
+            # The public tree and the app's X-Accel-Redirect location, both in the media volume.
+            ("alias /srv/media/;", f"alias {media_root}/;", 2),
         ):
             check(site.count(original) == times, f"deploy/nginx.conf no longer has {original!r} {times}×")
             site = site.replace(original, replacement)
@@ -418,6 +420,13 @@ def through_nginx(proxy, paths, admin_login_path, media_root):
     print(f"  {status} {image.group(1)}  nosniff={headers.get('x-content-type-options')}  CSP: {csp}")
     check(status == 200 and headers.get("x-content-type-options") == "nosniff", "media without nosniff")
     check("default-src 'none'" in csp and "sandbox" in csp, "media without the script-forbidding CSP")
+
+    unpublished = Path(media_root) / "articles" / "2026" / "smoke-unpublished.jpg"
+    unpublished.parent.mkdir(parents=True, exist_ok=True)
+    unpublished.write_bytes(b"an upload no published content holds")
+    status, _, _ = proxy.https.get("/media/articles/2026/smoke-unpublished.jpg")
+    print(f"  {status} an upload of no published content, asked for under /media/")
+    check(status == 404, f"uploads readers may not see must not be served from the media volume, got {status}")
 
     proof = Path(media_root) / "issues" / "print" / "2026" / "smoke-proof.pdf"
     proof.parent.mkdir(parents=True, exist_ok=True)
