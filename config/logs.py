@@ -83,6 +83,39 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+class Throttle(logging.Filter):
+    """Write the first of a run of like records (same logger, same message), then at most one every
+    ``seconds`` saying how many were held back since the last. None carries its traceback: the
+    exception's own line is added to the message instead.
+
+    For failures that recur on every request while Redis or the database is down, which would
+    otherwise write the same traceback hundreds of times a minute. Each process keeps its own count.
+    """
+
+    def __init__(self, seconds=60):
+        super().__init__()
+        self.seconds = seconds
+        self.runs = {}  # (logger, message) -> (monotonic time of the next record written, held back)
+
+    def filter(self, record):
+        key = (record.name, record.msg)
+        now = time.monotonic()
+        next_at, held = self.runs.get(key, (0, 0))
+        if now < next_at:
+            self.runs[key] = (next_at, held + 1)
+            return False
+        self.runs[key] = (now + self.seconds, 0)
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            message = f"{message}: {type(error).__name__}: {error}"
+        if held:
+            message = f"{message} ({held} more since the last one)"
+        record.msg, record.args = message, ()
+        record.exc_info = record.exc_text = None
+        return True
+
+
 class JSONFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request_id, path, status, duration_ms.
 

@@ -115,19 +115,22 @@ else:
     DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
 
 REDIS_URL = env("REDIS_URL", default="")
+# How long a request waits for Redis to connect, then for each answer, before it goes on without
+# the cache: with Redis stalled or gone a page or a publishing action is late by this, not minutes.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "bulletin",
-            # Short timeouts: with Redis unreachable a request waits half a second, not minutes.
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": REDIS_TIMEOUT_SECONDS, "SOCKET_TIMEOUT": REDIS_TIMEOUT_SECONDS},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Redis down: the site serves uncached (and logs it) and uses Redis again as soon as it is back.
+# Redis down: the site serves uncached (and logs it, once a minute: see LOGGING) and uses Redis
+# again as soon as it is back.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions live in the database, so a Redis failure logs nobody out.
@@ -277,7 +280,12 @@ if LOG_FORMAT not in ("json", "text"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request": {"()": "config.logs.RequestContextFilter"}},
+    "filters": {
+        "request": {"()": "config.logs.RequestContextFilter"},
+        # For failures that recur on every request while Redis or the database is down: the
+        # first is written, then one a minute with a count (config.logs.Throttle).
+        "once_a_minute": {"()": "config.logs.Throttle", "seconds": 60},
+    },
     "formatters": {
         "json": {"()": "config.logs.JSONFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
@@ -303,6 +311,8 @@ LOGGING = {
         # so that each record is written once, by the root's console handler.
         "django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO"), "propagate": True},
         "django.request": {"handlers": [] if DEBUG else ["mail_admins"], "propagate": True},
+        "django_redis.cache": {"filters": ["once_a_minute"]},
+        "bulletin.pagecache": {"filters": ["once_a_minute"]},
         # WeasyPrint logs each step of every PDF at INFO; its warnings (a missing image) still show.
         "weasyprint.progress": {"level": "WARNING"},
     },

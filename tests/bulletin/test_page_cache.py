@@ -18,6 +18,7 @@ from django.utils.http import http_date
 
 from bulletin import pagecache, workflow
 from tests import factories as make
+from tests import faults
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,12 @@ def search(query):
 def pages_listing(issue, section, query):
     """The pages where a new article of ``issue`` and ``section`` matching ``query`` shows up."""
     return [HOME, issue.get_absolute_url(), section.get_absolute_url(), RSS, SITEMAP, search(query)]
+
+
+@pytest.fixture(autouse=True)
+def every_failure_logged(monkeypatch):
+    """Cache failures are logged once a minute (config.logs.Throttle): each test starts afresh."""
+    faults.fresh_log_throttles(monkeypatch)
 
 
 @pytest.fixture
@@ -480,13 +487,7 @@ def redis_down(settings):
     """The cache is a Redis server nobody listens on, configured as in production."""
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
-        }
-    }
+    settings.CACHES = faults.redis_cache(faults.DEAD_REDIS)
 
 
 def test_pages_are_served_quickly_and_the_failure_logged_when_redis_is_down(

@@ -4,12 +4,16 @@ import io
 import json
 import logging
 import re
+import time
 
 import pytest
+from django.core.cache import cache
 from django.urls import path
 
+import config.logs
 import config.urls
 from config.logs import JSONFormatter, RequestContextFilter
+from tests import faults
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +126,44 @@ def test_a_missing_page_is_not_mailed(client, settings, mailoutbox):
 
     assert client.get("/no-such-page/").status_code == 404
     assert mailoutbox == []
+
+
+# Outages: the same failure on every request is written once, then once a minute -----------------
+
+
+@pytest.fixture
+def outage_logs(log_lines, monkeypatch):
+    """``outage_logs()``: the entries written so far, each failure counted afresh from this test on."""
+    faults.fresh_log_throttles(monkeypatch)
+    return lambda: [json.loads(line) for line in log_lines()]
+
+
+@pytest.fixture
+def redis_down(settings):
+    settings.CACHES = faults.redis_cache(faults.DEAD_REDIS)
+
+
+def test_a_redis_outage_is_written_once_without_tracebacks_not_once_per_cache_call(client, redis_down, outage_logs):
+    for n in range(200):  # as the image renditions of many pages ask the cache
+        assert cache.get(f"rendition:{n}") is None
+    for _ in range(20):
+        assert client.get("/").status_code == 200
+
+    entries = outage_logs()
+    [failure] = [entry for entry in entries if entry["logger"] == "django_redis.cache"]
+    assert "Connection refused" in failure["message"]
+    assert len([entry for entry in entries if entry["logger"] == "bulletin.pagecache"]) <= 1
+    assert not [entry for entry in entries if "exception" in entry]
+
+
+def test_a_long_redis_outage_is_written_again_a_minute_later_with_a_count(redis_down, outage_logs, monkeypatch):
+    for n in range(50):
+        cache.get(f"rendition:{n}")
+    clock = time.monotonic()
+    monkeypatch.setattr(config.logs.time, "monotonic", lambda: clock + 61)
+
+    cache.get("rendition:50")
+
+    messages = [entry["message"] for entry in outage_logs() if entry["logger"] == "django_redis.cache"]
+    assert len(messages) == 2
+    assert "49 more since the last one" in messages[1]
