@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above all that may touch the database, below the security headers: a request that fails
+    # because the database cannot be reached is answered 503, not 500 (config.outages).
+    "config.outages.DatabaseOutageMiddleware",
     # Before sessions and users: a cached page is served without touching either (bulletin.pagecache).
     "bulletin.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -285,6 +288,7 @@ LOGGING = {
         # For failures that recur on every request while Redis or the database is down: the
         # first is written, then one a minute with a count (config.logs.Throttle).
         "once_a_minute": {"()": "config.logs.Throttle", "seconds": 60},
+        "no_outages": {"()": "config.outages.NotAnOutage"},
     },
     "formatters": {
         "json": {"()": "config.logs.JSONFormatter"},
@@ -310,7 +314,9 @@ LOGGING = {
         # Replaces Django's default handlers on "django" (its own console and mail handlers),
         # so that each record is written once, by the root's console handler.
         "django": {"handlers": [], "level": env("LOG_LEVEL", default="INFO"), "propagate": True},
-        "django.request": {"handlers": [] if DEBUG else ["mail_admins"], "propagate": True},
+        # A database outage is answered 503 and logged by config.outages, never mailed.
+        "django.request": {"handlers": [] if DEBUG else ["mail_admins"], "propagate": True, "filters": ["no_outages"]},
+        "config.outages": {"filters": ["once_a_minute"]},
         "django_redis.cache": {"filters": ["once_a_minute"]},
         "bulletin.pagecache": {"filters": ["once_a_minute"]},
         # WeasyPrint logs each step of every PDF at INFO; its warnings (a missing image) still show.

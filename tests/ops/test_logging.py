@@ -167,3 +167,22 @@ def test_a_long_redis_outage_is_written_again_a_minute_later_with_a_count(redis_
     messages = [entry["message"] for entry in outage_logs() if entry["logger"] == "django_redis.cache"]
     assert len(messages) == 2
     assert "49 more since the last one" in messages[1]
+
+
+def test_a_database_outage_is_written_once_without_tracebacks_and_never_mailed(
+    client, settings, mailoutbox, outage_logs
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.ADMINS = [("", "ops@kexie.example")]
+    client.raise_request_exception = False
+
+    with faults.unreachable_database():
+        statuses = {client.get("/").status_code for _ in range(20)}
+
+    entries = outage_logs()
+    assert statuses == {503}
+    [outage] = [entry for entry in entries if entry["logger"] == "config.outages"]
+    assert "Database unreachable" in outage["message"]
+    assert not [entry for entry in entries if entry["logger"] == "django.request"]
+    assert not [entry for entry in entries if "exception" in entry]
+    assert mailoutbox == []
