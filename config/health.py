@@ -3,6 +3,8 @@
 ``/healthz`` (liveness) answers as long as the process serves requests; it touches neither the
 database nor the cache, so a database outage does not get healthy web processes restarted.
 ``/readyz`` (readiness) checks what a page needs: the database answers and the cache keeps a key.
+Only the database is needed to serve: without the cache every page is built afresh, so a failing
+cache makes the process *degraded* (200), and a load balancer keeps sending it readers.
 
 They live in ``config`` beside the settings and URLs because they check the deployment, not
 the periodical: no app owns the database connection or the cache. Neither is cached, needs a
@@ -34,15 +36,18 @@ def liveness(request):
 @never_cache
 @require_safe
 def readiness(request):
-    """200 ``ok`` when the database and the cache work; 503 with ``{"failed": [...]}`` otherwise.
+    """200 ``ok`` when the database and the cache work. Otherwise JSON naming what does not:
+    ``{"status": "degraded", "failed": [], "degraded": ["cache"]}`` with 200 when pages are still
+    served, ``{"status": "unavailable", "failed": ["database"], ...}`` with 503 when they are not.
 
     Why a check failed is logged, not shown: the reasons name hosts and ports.
     """
-    failed = [name for name, check in (("database", _database), ("cache", _cache)) if not _passes(name, check)]
-    if failed:
-        body = json.dumps({"status": "unavailable", "failed": failed})
-        return HttpResponse(body, status=503, content_type="application/json")
-    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    failed = [] if _passes("database", _database) else ["database"]
+    degraded = [] if _passes("cache", _cache) else ["cache"]
+    if not failed and not degraded:
+        return HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    body = json.dumps({"status": "unavailable" if failed else "degraded", "failed": failed, "degraded": degraded})
+    return HttpResponse(body, status=503 if failed else 200, content_type="application/json")
 
 
 def _passes(name, check):

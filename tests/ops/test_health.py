@@ -3,16 +3,10 @@
 import json
 
 import pytest
-from django.db import OperationalError, connection
 
-# Nothing listens on port 1: a cache there is down, and short timeouts make that quick to see.
-UNREACHABLE_REDIS = {
-    "default": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
-    }
-}
+from tests import faults
+
+UNREACHABLE_REDIS = faults.redis_cache(faults.DEAD_REDIS)
 
 
 # No django_db mark: any database access in this test fails it.
@@ -52,26 +46,34 @@ def test_health_needs_no_login_and_sets_no_cookie(client, url):
 
 
 @pytest.mark.django_db
-def test_readiness_fails_with_503_naming_the_cache_when_redis_is_unreachable(client, settings):
+def test_readiness_stays_200_and_says_degraded_when_redis_is_unreachable(client, settings):
+    # Pages are then built for every reader, but served: the process must stay in the pool.
     settings.CACHES = UNREACHABLE_REDIS
 
     response = client.get("/readyz")
 
-    assert response.status_code == 503
-    assert json.loads(response.content) == {"status": "unavailable", "failed": ["cache"]}
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "degraded", "failed": [], "degraded": ["cache"]}
 
 
 @pytest.mark.django_db
-def test_readiness_fails_with_503_naming_the_database_when_it_does_not_answer(client, monkeypatch):
-    def refused():
-        raise OperationalError("connection refused")
-
-    monkeypatch.setattr(connection, "cursor", refused)
-
-    response = client.get("/readyz")
+def test_readiness_fails_with_503_naming_the_database_when_it_does_not_answer(client):
+    with faults.unreachable_database():
+        response = client.get("/readyz")
 
     assert response.status_code == 503
-    assert json.loads(response.content) == {"status": "unavailable", "failed": ["database"]}
+    assert json.loads(response.content) == {"status": "unavailable", "failed": ["database"], "degraded": []}
+
+
+@pytest.mark.django_db
+def test_readiness_fails_with_503_when_the_database_is_down_whatever_the_cache(client, settings):
+    settings.CACHES = UNREACHABLE_REDIS
+
+    with faults.unreachable_database():
+        response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"status": "unavailable", "failed": ["database"], "degraded": ["cache"]}
 
 
 @pytest.mark.django_db
