@@ -923,3 +923,23 @@ def table_of_contents(articles):
             groups[section.pk] = TocGroup(section)
         groups[section.pk].articles.append(article)
     return list(groups.values())
+
+
+class PendingInvalidation(models.Model):
+    """Cached pages to make stale, written in the transaction of the change that makes them so.
+
+    The row outlives a cache that cannot be reached at the commit, or a process that stops just
+    after it: ``bulletin.pagecache`` deletes it once the cache has the new versions, and replays
+    whatever is left before it serves another cached page.
+    """
+
+    tags = models.JSONField("缓存标签")
+    created_at = models.DateTimeField("记录时间", default=timezone.now)
+    attempts = models.PositiveIntegerField("已尝试次数", default=0)
+
+    class Meta:
+        verbose_name = "待失效的页面缓存"
+        verbose_name_plural = "待失效的页面缓存"
+
+    def __str__(self):
+        return ", ".join(self.tags)

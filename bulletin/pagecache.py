@@ -26,12 +26,21 @@ family of lists (``listings``: home, archive, news, search, site feeds, sitemap,
   cached. Changes made in the admin to sections, topics, people and published issues or events
   reach headings, navigation and names on many pages, and are rare: they bump ``site``
   (:func:`content_changed`), as do the demo loader and a search reindex.
+* **Nothing is lost with the commit.** :func:`invalidate_on_commit` writes the tags to the
+  database in the transaction of the change (:class:`~bulletin.models.PendingInvalidation`);
+  after the commit it tells the cache and deletes the row. If the cache cannot be told (Redis
+  stalled, the process stopped), the row stays and is applied before a cached copy is served
+  again: each process asks the database whether rows are waiting at most every
+  ``PENDING_CHECK_SECONDS``, and at once when it finds the cache again after seeing it fail;
+  ``manage.py replay_page_invalidations`` applies them from a shell or a timer. So once Redis
+  answers again no stale page is served, except, for at most ``PENDING_CHECK_SECONDS`` after the
+  commit, by a process that never saw the failure.
 * **Versions are random tokens**, never counters: if one is evicted or Redis is emptied, a new one
   cannot bring old pages back, and a missing version matches no stamp.
-* **No race with the commit.** An invalidation first replaces the *epoch* token, then the tag
-  versions; a page is stored only if the epoch it saw before it was built is still current when
-  it reads the versions to stamp it (one MGET), so a page built from data read before a commit is
-  never stamped with the versions written after it.
+* **No race with the commit.** An invalidation first removes the *epoch* token (the next reader
+  makes a new one), then replaces the tag versions; a page is stored only if the epoch it saw
+  before it was built is still current when it reads the versions to stamp it (one MGET), so a
+  page built from data read before a commit is never stamped with the versions written after it.
 * **Next scheduled time.** The soonest ``published_at`` still in the future among published
   articles, issues and events (one query, cached per epoch and recomputed once that moment has
   passed) is part of every key. Once it passes, every key changes, so scheduled content appears
@@ -41,8 +50,7 @@ family of lists (``listings``: home, archive, news, search, site feeds, sitemap,
 Keys: ``page:<next scheduled time>:<local date>:<sha256 of the absolute URL>``.
 
 Stored pages also expire after ``settings.PAGE_CACHE_SECONDS`` (or sooner, at the next scheduled
-time or midnight), which bounds memory and, should Redis be unreachable exactly when a new version
-is written, how long a stale page can live.
+time or midnight), which bounds memory.
 
 Conditional requests: every public page gets an ``ETag`` (hash of the body) and a
 ``Last-Modified`` (when that copy was built: never earlier than its content last changed), and a
@@ -51,7 +59,8 @@ since the check runs here, outside the cache. Browsers are told to revalidate (`
 
 When the cache is unreachable pages are built every time; the failure is logged, and the cache is
 tried again after ``UNAVAILABLE_RETRY_SECONDS`` with no restart. Sessions never depend on it
-(``SESSION_ENGINE`` is the database).
+(``SESSION_ENGINE`` is the database). When the database is unreachable, cached copies are still
+served.
 """
 
 import hashlib
@@ -62,16 +71,24 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
+from bulletin.models import PendingInvalidation
+
 logger = logging.getLogger(__name__)
 
 EPOCH_KEY = "page-epoch"
 UNAVAILABLE_RETRY_SECONDS = 5
+# How often, at most, a process asks the database whether invalidations are waiting before it
+# serves a cached page: one small query a second, and the longest a change that missed the cache
+# stays unseen by a process that did not see the cache fail.
+PENDING_CHECK_SECONDS = 1
+REPLAY_BATCH = 500
 CACHE_HEADER = "X-Page-Cache"
 
 SITE = "site"
@@ -188,37 +205,93 @@ def event_tags(events):
 
 
 def invalidate(tags):
-    """Make every cached page built from any of ``tags`` stale (call it once the change is committed)."""
-    stamp = {EPOCH_KEY: _new_token()} | {_version_key(name): _new_token() for name in tags}
+    """Make every cached page built from any of ``tags`` stale now; False if the cache could not be
+    told. Changes go through :func:`invalidate_on_commit`, which keeps what failed."""
+    versions = {_version_key(name): _new_token() for name in tags}
+    cache = _cache()
     try:
-        cache = _cache()
-        # The epoch first: see "No race with the commit" above.
-        cache.set(EPOCH_KEY, stamp.pop(EPOCH_KEY), timeout=None)
-        cache.set_many(stamp, timeout=None)
-        recorded = cache.get_many(list(stamp)) == stamp
+        # The epoch goes first (see "No race with the commit"): the next reader makes a new one.
+        # django-redis answers None, not a bool, when it ignored a connection error; one timeout
+        # is enough to know, and the change waits in the database.
+        if cache.delete(EPOCH_KEY) is None:
+            recorded = False
+        else:
+            cache.set_many(versions, timeout=None)
+            recorded = cache.get_many(list(versions)) == versions
     except Exception:
-        logger.exception("Page cache: could not record new content versions")
-        return
+        recorded = False
     if not recorded:
-        logger.error(
-            "Page cache: could not record new content versions; cached pages may be stale for up to %s s",
-            settings.PAGE_CACHE_SECONDS,
-        )
+        _unavailable(cache)
+    return recorded
 
 
 def invalidate_on_commit(tags):
-    tags = frozenset(tags)
-    transaction.on_commit(lambda: invalidate(tags))
+    """Make every cached page built from any of ``tags`` stale once the current transaction commits.
+
+    The tags are written to the database now, in the caller's transaction, so a change that is
+    rolled back leaves nothing and one that is committed cannot lose them: they are applied after
+    the commit, or later by :func:`replay_pending` if the cache cannot be told then. Outside a
+    transaction they are applied at once.
+    """
+    pending = PendingInvalidation.objects.create(tags=sorted(tags))
+    transaction.on_commit(lambda: _apply([pending]), robust=True)
 
 
 def content_changed():
     """Make every cached page stale: for changes that reach headings, names and navigation."""
-    invalidate({SITE})
+    invalidate_on_commit({SITE})
 
 
 def issue_changed(issue):
     """Make the pages of ``issue`` (its contents and its articles) stale."""
-    invalidate({tag(issue)})
+    invalidate_on_commit({tag(issue)})
+
+
+def replay_pending():
+    """Apply the invalidations waiting in the database, oldest first, deleting each one applied.
+
+    True once none is left; False as soon as the cache cannot be told (they wait for the next try).
+    """
+    while rows := list(PendingInvalidation.objects.order_by("pk")[:REPLAY_BATCH]):
+        if not _apply(rows):
+            return False
+    return True
+
+
+def settled():
+    """Whether every committed invalidation has reached the cache, as far as the database says.
+
+    Asked before a cached copy is served: at most every ``PENDING_CHECK_SECONDS``, and at once
+    after this process saw the cache fail. Waiting invalidations are applied first, and the copy
+    in hand is not served, since they may have made it stale.
+    """
+    cache = _cache()
+    if time.monotonic() < getattr(cache, "_bulletin_settled_until", 0):
+        return True
+    try:
+        pending = PendingInvalidation.objects.exists()
+    except DatabaseError:
+        # A change that missed the cache and a database that is down at once: the cached copies are
+        # all readers can get until it is back.
+        logger.warning("Page cache: database unreachable, cannot check for pending invalidations")
+        pending = False
+    if pending:
+        replay_pending()
+        return False
+    cache._bulletin_settled_until = time.monotonic() + PENDING_CHECK_SECONDS
+    return True
+
+
+def _apply(rows):
+    """Tell the cache of the invalidations ``rows`` wait for; delete them if it heard, else count
+    the attempt. A change that reaches several rows is applied in one round trip."""
+    keys = [row.pk for row in rows]
+    if invalidate(set().union(*(row.tags for row in rows))):
+        PendingInvalidation.objects.filter(pk__in=keys).delete()
+        return True
+    PendingInvalidation.objects.filter(pk__in=keys).update(attempts=F("attempts") + 1)
+    logger.warning("Page cache: could not record new content versions; %s invalidations wait for the cache", len(keys))
+    return False
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -227,7 +300,7 @@ def issue_changed(issue):
 def current_epoch():
     """The epoch token, or None when the cache cannot be used now."""
     cache = _cache()
-    if time.monotonic() < getattr(cache, "_bulletin_unavailable_until", 0):
+    if not _available(cache):
         return None
     try:
         epoch = cache.get(EPOCH_KEY)
@@ -240,7 +313,7 @@ def current_epoch():
         logger.warning("Page cache: cache unreachable", exc_info=True)
         epoch = None
     if epoch is None:
-        cache._bulletin_unavailable_until = time.monotonic() + UNAVAILABLE_RETRY_SECONDS
+        _unavailable(cache)
         logger.warning(
             "Page cache: cache unavailable, serving pages uncached; trying again in %s s", UNAVAILABLE_RETRY_SECONDS
         )
@@ -333,10 +406,10 @@ class PageCacheMiddleware:
         today = timezone.localdate(now)
         key = page_key(request, due, today)
         cached = _cache_get(key)
-        if cached is not None and is_current(cached["stamp"]):
+        if cached is not None and is_current(cached["stamp"]) and settled():
             return self.conditional(request, cached["response"], "hit")
         response = self.fresh(request)
-        if request.method == "GET" and is_storable(request, response):
+        if request.method == "GET" and is_storable(request, response) and _available(_cache()):
             stamp = self.stamp(request, view_name, epoch)
             if stamp is not None:
                 _cache_set(key, {"stamp": stamp, "response": response}, lifetime(now, due, today))
@@ -420,6 +493,17 @@ def lifetime(now, due, today):
 
 def _cache():
     return caches["default"]
+
+
+def _available(cache):
+    return time.monotonic() >= getattr(cache, "_bulletin_unavailable_until", 0)
+
+
+def _unavailable(cache):
+    """Serve pages uncached for a while; once the cache is back, check for pending invalidations
+    before anything is served from it, since this process saw a write to it fail or could not know."""
+    cache._bulletin_unavailable_until = time.monotonic() + UNAVAILABLE_RETRY_SECONDS
+    cache._bulletin_settled_until = 0
 
 
 def _version_key(name):

@@ -1,22 +1,27 @@
 """Whole-page caching of public pages (bulletin.pagecache): never stale, never personal.
 
-Runs against Redis when REDIS_URL is set (CI) and the in-memory cache otherwise. Cached pages
-depend on tags: each publishing action rebuilds the pages that show what it changed and leaves
-every other page cached. Publishing actions defer the invalidation to the commit, so each runs
-under ``django_capture_on_commit_callbacks(execute=True)``, as it would commit in the admin.
+Runs against Redis when REDIS_URL is set (CI) and the in-memory cache otherwise; the tests of a
+stalled Redis start one of their own (tests.faults). Cached pages depend on tags: each publishing
+action rebuilds the pages that show what it changed and leaves every other page cached.
+Publishing actions defer the invalidation to the commit, so each runs under
+``django_capture_on_commit_callbacks(execute=True)``, as it would commit in the admin.
 """
 
+import io
 import logging
 import time
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
 from bulletin import pagecache, workflow
+from bulletin.models import PendingInvalidation
 from tests import factories as make
 from tests import faults
 
@@ -51,19 +56,21 @@ def commit(django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def warm(client, django_assert_num_queries):
-    """``warm(urls)``: anonymous readers fetch each page twice; the second copy comes from the
-    cache, without a single query."""
+    """``warm(urls)``: anonymous readers fetch each page until it comes from the cache without a
+    single query (the first copy served from the cache may ask the database whether
+    invalidations are waiting, which each process does at most once a second)."""
 
-    def fetch_twice(urls):
+    def fetch_until_cached(urls):
         for url in urls:
             first = client.get(url)
             assert first.status_code == 200, url
+            assert client.get(url)[CACHE] == "hit", url
             with django_assert_num_queries(0):
                 again = client.get(url)
             assert again[CACHE] == "hit", url
             assert again.content == first.content
 
-    return fetch_twice
+    return fetch_until_cached
 
 
 def fresh(client, url):
@@ -534,6 +541,108 @@ def test_caching_resumes_when_the_cache_comes_back(client, monkeypatch, caplog, 
 
     assert client.get(HOME)[CACHE] == "miss"
     assert client.get(HOME)[CACHE] == "hit"
+
+
+# Invalidations that miss the cache ------------------------------------------------------------
+
+
+@pytest.fixture
+def own_redis(settings):
+    """The cache is a Redis server of the test's own, configured as in production, to stall."""
+    with faults.redis_server() as server:
+        settings.CACHES = faults.redis_cache(server.url)
+        yield server
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """``later(seconds)``: from now on the clock of retries and checks reads ``seconds`` later."""
+
+    def by(seconds):
+        clock = time.monotonic()
+        monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock + seconds)
+
+    return by
+
+
+def test_a_withdrawal_during_a_redis_stall_returns_at_once_and_is_seen_once_redis_answers(
+    client, own_redis, commit, later, newsroom
+):
+    article = make.news(title="赤霉病防控新进展")
+    url, news = article.get_absolute_url(), reverse("bulletin:news-list")
+    for page in (url, news):
+        client.get(page)
+        assert client.get(page)[CACHE] == "hit", page
+    own_redis.stall(2)
+
+    started = time.monotonic()
+    with commit():
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+
+    assert time.monotonic() - started < 1.5
+    own_redis.wait_until_it_answers()
+    later(pagecache.UNAVAILABLE_RETRY_SECONDS + 1)  # this process tries the cache again
+    assert client.get(url).status_code == 404
+    assert not shows(fresh(client, news), url)
+
+
+def test_the_pages_to_rebuild_are_recorded_with_the_change_and_rolled_back_with_it(
+    django_capture_on_commit_callbacks, newsroom
+):
+    article = make.news(title="赤霉病防控新进展")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+        raise RuntimeError("the request fails after the withdrawal")
+    assert not PendingInvalidation.objects.exists()
+
+    with django_capture_on_commit_callbacks() as after_commit:
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+
+    [pending] = PendingInvalidation.objects.all()
+    assert pagecache.tag(article) in pending.tags
+    for callback in after_commit:
+        callback()
+    assert not PendingInvalidation.objects.exists()
+
+
+def test_an_invalidation_lost_with_its_process_is_applied_before_a_cached_page_is_served(
+    client, warm, later, django_capture_on_commit_callbacks, newsroom
+):
+    article = make.news(title="赤霉病防控新进展")
+    url, news = article.get_absolute_url(), reverse("bulletin:news-list")
+    warm([url, news])
+    with django_capture_on_commit_callbacks():  # committed; the process stops before telling the cache
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+
+    later(pagecache.PENDING_CHECK_SECONDS + 1)
+
+    assert client.get(url).status_code == 404
+    assert not shows(fresh(client, news), url)
+
+
+def test_the_replay_command_applies_what_a_stopped_process_left(
+    client, warm, django_capture_on_commit_callbacks, newsroom
+):
+    article = make.news(title="赤霉病防控新进展")
+    warm([article.get_absolute_url()])
+    with django_capture_on_commit_callbacks():
+        workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
+    output = io.StringIO()
+
+    call_command("replay_page_invalidations", stdout=output)
+
+    assert "已送达 1 条" in output.getvalue()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_the_replay_command_keeps_what_the_cache_cannot_take_yet(redis_down, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        pagecache.invalidate_on_commit({pagecache.SITE})
+
+    with pytest.raises(CommandError, match="缓存仍无法连接"):
+        call_command("replay_page_invalidations")
+
+    assert PendingInvalidation.objects.get().attempts == 1
 
 
 def test_sessions_do_not_live_in_the_cache(settings):

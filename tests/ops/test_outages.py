@@ -1,6 +1,8 @@
 """While the database cannot be reached, readers get cached pages or a 503 in Chinese that says when
 to try again, whichever part of the request met the outage; nobody is mailed about it."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -51,3 +53,20 @@ def test_an_outage_met_by_a_middleware_answers_503_too(client, mailoutbox, publi
 
     assert_unavailable(response)
     assert mailoutbox == []
+
+
+def test_cached_pages_are_still_served_while_the_database_is_down(client, monkeypatch, published_issue):
+    article = make.article(published_issue)
+    client.get("/")
+    assert client.get("/")[CACHE] == "hit"
+    clock = time.monotonic()
+    # Time for the page cache to ask the database again whether invalidations are waiting.
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock + pagecache.PENDING_CHECK_SECONDS + 1)
+
+    with faults.unreachable_database():
+        cached = client.get("/")
+        uncached = client.get(article.get_absolute_url())
+
+    assert cached.status_code == 200
+    assert cached[CACHE] == "hit"
+    assert_unavailable(uncached)
