@@ -7,6 +7,10 @@ carry no session or messages cookie, and only 200 responses that set no cookie a
 cookie — every logged-in editor — gets a freshly built page, which is never stored. HEAD is
 answered from the stored GET page.
 
+Each page declares the query parameters it reads (``page``, the search terms and filters); the
+others (``utm_source``, ``fbclid``…) are dropped before the page is built, so a link shared with
+a thousand tracking variants is built and stored once, and none of them is copied into its links.
+
 Invalidation is by dependency: each stored page is stamped with the versions of the *tags* it was
 built from, and a copy whose stamp no longer matches is built again. A tag names a piece of
 content (``article:12``, ``issue:3``, ``section:4``, ``topic:2``, ``person:7``, ``event:9``) or a
@@ -68,11 +72,13 @@ import logging
 import secrets
 import time
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.db.models import F
+from django.http import QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -95,31 +101,44 @@ SITE = "site"
 LISTINGS = "listings"
 EVENTS = "events"
 
-# Each cached page and the lists it shows; pages about one thing name it with depends_on().
+
+class Cached(NamedTuple):
+    """A cached page: the lists it shows (pages about one thing name it with depends_on()), and the
+    query parameters it reads, the only ones that make one copy of it differ from another."""
+
+    lists: frozenset = frozenset()
+    reads: tuple = ()
+
+
+PAGED = ("page",)
+# Each cached page; a parameter it reads but does not declare would never reach it.
 CACHED_PAGES = {
-    "bulletin:home": {LISTINGS},
-    "bulletin:issue-archive": {LISTINGS},
-    "bulletin:issue-detail": set(),
-    "bulletin:article-detail": set(),
-    "bulletin:news-list": {LISTINGS},
-    "bulletin:news-detail": set(),
-    "bulletin:section-detail": set(),
-    "bulletin:topic-detail": set(),
-    "bulletin:search": {LISTINGS},
-    "bulletin:feed-rss": {LISTINGS},
-    "bulletin:feed-atom": {LISTINGS},
-    "bulletin:issue-feed-rss": set(),
-    "bulletin:issue-feed-atom": set(),
-    "bulletin:section-feed-rss": set(),
-    "bulletin:section-feed-atom": set(),
-    "people:person-list": {LISTINGS},
-    "people:person-detail": set(),
-    "events:event-list": {EVENTS},
-    "events:event-month": {EVENTS},
-    "events:event-detail": set(),
-    "events:event-ics": set(),
-    "events:calendar-feed": {EVENTS},
-    "sitemap": {LISTINGS},
+    "bulletin:home": Cached({LISTINGS}),
+    "bulletin:issue-archive": Cached({LISTINGS}),
+    "bulletin:issue-detail": Cached(),
+    "bulletin:article-detail": Cached(),
+    "bulletin:news-list": Cached({LISTINGS}, PAGED),
+    "bulletin:news-detail": Cached(),
+    "bulletin:section-detail": Cached(reads=PAGED),
+    "bulletin:topic-detail": Cached(reads=PAGED),
+    # The search terms and the fields of bulletin.filters.ArticleSearchFilter.
+    "bulletin:search": Cached({LISTINGS}, ("q", "section", "year", "issue", "person", "page")),
+    "bulletin:feed-rss": Cached({LISTINGS}),
+    "bulletin:feed-atom": Cached({LISTINGS}),
+    "bulletin:issue-feed-rss": Cached(),
+    "bulletin:issue-feed-atom": Cached(),
+    "bulletin:section-feed-rss": Cached(),
+    "bulletin:section-feed-atom": Cached(),
+    # The fields of people.filters.PersonFilter.
+    "people:person-list": Cached({LISTINGS}, ("organisation", "initial", "page")),
+    "people:person-detail": Cached(reads=PAGED),
+    "events:event-list": Cached({EVENTS}, PAGED),
+    "events:event-month": Cached({EVENTS}),
+    "events:event-detail": Cached(),
+    "events:event-ics": Cached(),
+    "events:calendar-feed": Cached({EVENTS}),
+    # django.contrib.sitemaps pages a long sitemap with ?p=.
+    "sitemap": Cached({LISTINGS}, ("p",)),
 }
 # Cookies that may make a page differ from what every other reader sees.
 PERSONAL_COOKIES = ("messages",)
@@ -398,6 +417,7 @@ class PageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
+        keep_only(request, CACHED_PAGES[view_name].reads)
         epoch = current_epoch() if settings.PAGE_CACHE_SECONDS > 0 else None
         if epoch is None:
             return self.conditional(request, self.fresh(request), "off")
@@ -426,7 +446,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def stamp(request, view_name, epoch):
-        tags = CACHED_PAGES[view_name] | getattr(request, "page_tags", set())
+        tags = CACHED_PAGES[view_name].lists | getattr(request, "page_tags", set())
         if not tags:
             logger.error("Page cache: %s names no content it depends on; not stored", view_name)
             return None
@@ -451,6 +471,18 @@ def public_page(request):
     except Resolver404:
         return None
     return match.view_name if match.view_name in CACHED_PAGES else None
+
+
+def keep_only(request, names):
+    """Drop from ``request`` the query parameters not in ``names``; what is left is in their order,
+    so every link to the same page builds, keys and links the same copy."""
+    kept = QueryDict(mutable=True)
+    for name in names:
+        if name in request.GET:
+            kept.setlist(name, request.GET.getlist(name))
+    query = kept.urlencode()
+    request.GET = QueryDict(query)
+    request.META["QUERY_STRING"] = query
 
 
 def is_personal(request):

@@ -10,6 +10,7 @@ Publishing actions defer the invalidation to the commit, so each runs under
 import io
 import logging
 import time
+from collections import Counter
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -21,7 +22,9 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from bulletin import pagecache, workflow
+from bulletin.filters import ArticleSearchFilter
 from bulletin.models import PendingInvalidation
+from people.filters import PersonFilter
 from tests import factories as make
 from tests import faults
 
@@ -349,6 +352,47 @@ def test_head_requests_are_answered_from_the_cached_page(client, warm, published
 
     assert response.status_code == 200
     assert response[CACHE] == "hit"
+
+
+# Query strings --------------------------------------------------------------------------------
+
+
+def test_tracking_parameters_make_no_new_copies_of_a_page(client, published_issue):
+    make.article(published_issue, title="赤霉病防控新进展")
+
+    for url in (HOME, published_issue.get_absolute_url()):
+        variants = [client.get(url, {"utm_source": n}) for n in range(300)]
+
+        assert Counter(response[CACHE] for response in variants) == {"miss": 1, "hit": 299}, url
+        assert {response.content for response in variants} == {client.get(url).content}, url
+
+
+def test_a_parameter_the_page_reads_still_makes_its_own_copy(client):
+    for n in range(25):
+        make.news(title=f"网站快讯{n}")
+    news = reverse("bulletin:news-list")
+    first = client.get(news)
+
+    second = client.get(news, {"page": 2})
+
+    assert second[CACHE] == "miss"
+    assert second.content != first.content
+    assert client.get(news, {"page": 2, "utm_source": "weixin"}).content == second.content
+
+
+def test_tracking_parameters_are_not_carried_into_the_links_of_a_page(client, read_page):
+    for n in range(25):
+        make.news(title=f"网站快讯{n}")
+
+    links = read_page(client.get(reverse("bulletin:news-list"), {"utm_source": "weixin"})).links()
+
+    assert "?page=2" in links
+    assert not [link for link in links if "utm_source" in link]
+
+
+def test_the_search_and_people_pages_keep_every_filter_they_offer():
+    assert set(pagecache.CACHED_PAGES["bulletin:search"].reads) == {"q", "page", *ArticleSearchFilter.base_filters}
+    assert set(pagecache.CACHED_PAGES["people:person-list"].reads) == {"page", *PersonFilter.base_filters}
 
 
 # Scheduled content ----------------------------------------------------------------------------
