@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from urllib.parse import unquote
@@ -32,7 +33,7 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
-from PIL import ExifTags, Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,17 @@ def _looks_like_svg(file, head):
     )
 
 
+@contextmanager
+def _whole_images_only():
+    # WeasyPrint, once imported, tells Pillow to pad truncated images for the whole process: a
+    # process that has built a PDF would otherwise take a broken upload as sound.
+    padding, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = padding
+
+
 def inspect_image(file):
     """What ``file`` is, if it is an image readers may be shown; otherwise a ValidationError in Chinese.
 
@@ -123,7 +135,7 @@ def inspect_image(file):
     if _looks_like_svg(file, file.read(1024)):
         raise ValidationError(f"不支持 SVG 图片，{ACCEPTED}", code="image_svg")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _whole_images_only():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             file.seek(0)
             with Image.open(file) as image:

@@ -110,6 +110,15 @@ def test_the_validator_refuses_each_bad_kind_of_file(kind):
     assert refused.value.messages == [message]
 
 
+def test_a_truncated_image_is_refused_even_where_a_pdf_was_made_before():
+    import weasyprint  # what building a print edition loads, here as in the web process
+
+    assert weasyprint.HTML(string="<p>样稿</p>").write_pdf()
+    with pytest.raises(ValidationError) as refused:
+        validate_image(make.image_upload("truncated.jpg", truncated_jpeg()))
+    assert refused.value.messages == ["图片已损坏或不完整，无法打开。"]
+
+
 def test_an_image_over_the_size_limit_is_refused_with_both_sizes(staff_client, admin_errors, settings, media_root):
     settings.IMAGE_MAX_MB = 1
     content = make.image_bytes("PNG", (800, 600), noise=True)
