@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bulletin import notify, pagecache, print_edition, redirects
+from bulletin import media, notify, pagecache, print_edition, redirects
 from bulletin.models import (
     EDITS,
     ROUND_STARTS,
@@ -425,15 +425,18 @@ def unpublish_issue(issue, *, by, comment=""):
 
 def _readers_see(obj, *, before=frozenset(), issue_ids=()):
     """Once committed, what readers get follows the change to ``obj``: the cached pages that showed
-    it (``before``) or show it now go stale, and the PDF of its released issue is made again."""
+    it (``before``) or show it now go stale, the PDF of its released issue is made again, and its
+    files are public exactly while readers see it."""
     pagecache.invalidate_on_commit(before | _public_pages_of(obj))
     for issue_id in {*issue_ids, getattr(obj, "issue_id", None)} - {None}:
         print_edition.schedule_rebuild(issue_id)
+    media.readers_see(obj)
 
 
 def _readers_see_issue(issue):
     pagecache.invalidate_on_commit(pagecache.article_tags(Article.objects.filter(issue=issue)) | {pagecache.tag(issue)})
     print_edition.schedule_rebuild(issue.pk)
+    media.readers_see(issue)
 
 
 def _public_pages_of(obj):
