@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from bulletin import admin_views, docx_import, pagecache, print_edition, redirects, search, workflow
+from bulletin import admin_views, docx_import, media, pagecache, print_edition, redirects, search, workflow
 from bulletin.diff import text_of
 from bulletin.forms import ArticleForm, DocxImportForm, IssueArticleForm, IssueArticleFormSet
 from bulletin.models import (
@@ -95,7 +95,8 @@ def is_frozen(article):
 
 class RefreshesPublicPages:
     """Admin pages whose saves and deletions change what readers see: once the change is
-    committed, cached public pages are built afresh (``bulletin.pagecache``)."""
+    committed, cached public pages are built afresh (``bulletin.pagecache``), and the files readers
+    may fetch follow (``bulletin.media``: a new cover of a released issue, a new portrait)."""
 
     def changes_public_pages(self, obj):
         return True
@@ -104,6 +105,7 @@ class RefreshesPublicPages:
         super().save_model(request, obj, form, change)
         if self.changes_public_pages(obj):
             transaction.on_commit(pagecache.content_changed)
+            media.readers_see(obj)
 
     def delete_model(self, request, obj):
         public = self.changes_public_pages(obj)

@@ -125,17 +125,21 @@ def visible_names(names):
 
 
 def files_of(obj):
-    """The stored originals readers see, or may have seen, of an issue, article or event.
+    """The stored originals readers see, or may have seen, of an issue, article, event or person.
 
     Its own, those of its articles and of the people it names, and the images of earlier versions
     of its articles' text: a published revision may have dropped one.
     """
+    if isinstance(obj, Person):
+        return _files_of_people(Person.objects.filter(pk=obj.pk))
     if isinstance(obj, Event):
         return images_in(obj.description) | _files_of_people(obj.people.all())
     if isinstance(obj, Issue):
         articles, names = Article.objects.filter(issue=obj), {obj.cover_image.name, obj.print_pdf.name}
-    else:
+    elif isinstance(obj, Article):
         articles, names = Article.objects.filter(pk=obj.pk), set()
+    else:
+        return set()
     names.update(ArticlePhoto.objects.filter(article__in=articles).values_list("image", flat=True))
     with_images = {"body__contains": settings.MEDIA_URL}
     texts = chain(

@@ -341,3 +341,25 @@ def test_sync_media_links_what_readers_see_unlinks_the_rest_and_changes_nothing_
     assert (status(client, public), status(client, approved)) == (200, 404)
     assert first.strip() == f"公开文件已与网站内容一致：新建链接 {links[public]} 个，撤下 {links[approved]} 个。"
     assert second.strip() == "公开文件已与网站内容一致：新建链接 0 个，撤下 0 个。"
+
+
+def test_a_new_cover_for_a_released_issue_is_public_at_once_and_the_old_one_is_not(
+    client, commit, newsroom, published_issue, read_page
+):
+    commit(lambda: workflow.unpublish_issue(published_issue, by=newsroom.chief))
+    published_issue.cover_image = make.image_upload("旧封面.jpg", size=(600, 800))
+    published_issue.save()
+    commit(lambda: workflow.release_issue(published_issue, by=newsroom.chief))
+    old = published_issue.cover_image.name
+    chief = logged_in(newsroom.chief)
+    url = reverse("admin:bulletin_issue_change", args=[published_issue.pk])
+    form = read_page(chief.get(url)).form("issue_form", submit="_save")
+    form["cover_image"] = make.image_upload("新封面.jpg", size=(600, 800))
+
+    response = commit(lambda: chief.post(url, form))
+
+    assert response.status_code == 302
+    published_issue.refresh_from_db()
+    new = published_issue.cover_image.name
+    assert (status(client, new), served_straight(new)) == (200, True)
+    assert (status(client, old), served_straight(old)) == (404, False)
