@@ -26,7 +26,7 @@ from bulletin import search
 from bulletin.diff import text_of
 from bulletin.images import PublicImageField
 from bulletin.links import page_url
-from bulletin.sanitize import RichTextField
+from bulletin.sanitize import RichTextField, clean_line, clean_lines
 from bulletin.slugs import fill_slug, pinyin_slug
 from bulletin.uploads import validate_pdf
 
@@ -73,20 +73,42 @@ class DerivedFieldsModel(models.Model):
     """A model some of whose fields are computed from others (a slug, a publication date).
 
     They are filled in before validation as well as on save, so the admin reports a broken
-    rule as a form error in Chinese instead of failing in the database.
+    rule as a form error in Chinese instead of failing in the database. Its plain text is
+    stored clean first (``clean_plain_text``), so that what is derived from it is clean too.
     """
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs):
+        self.clean_plain_text(kwargs.get("update_fields"))
         self.derive_fields(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
+
+    def clean_plain_text(self, update_fields=None):
+        """Clean the plain text the save writes: a char field (a title, a name) becomes one line,
+        a text field (a summary) keeps its lines, and neither keeps another control character.
+        Rich text is cleaned by its own field; fields not loaded are not written."""
+        unloaded = self.get_deferred_fields()
+        for model_field in self._meta.concrete_fields:
+            name = model_field.attname
+            if not model_field.editable or name in unloaded or not writes(update_fields, [model_field.name]):
+                continue
+            value = getattr(self, name)
+            if isinstance(model_field, models.CharField) and isinstance(value, str):
+                setattr(self, name, clean_line(value))
+            elif isinstance(model_field, models.TextField) and isinstance(value, str):
+                setattr(self, name, clean_lines(value))
 
     def derive_fields(self, update_fields=None):
         """Fill the derived fields. ``update_fields`` is what the save writes (None: everything),
         so that costly ones (segmenting a long text) are left alone when they would not be written."""
         raise NotImplementedError
+
+    def clean_fields(self, exclude=None):
+        # Before the checks, so that a unique name is compared as it will be stored.
+        self.clean_plain_text()
+        super().clean_fields(exclude=exclude)
 
     def validate_constraints(self, exclude=None):
         self.derive_fields()

@@ -11,6 +11,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from bulletin.sanitize import clean_line
 from bulletin.templatetags.names import full_name
 
 logger = logging.getLogger(__name__)
@@ -71,6 +72,9 @@ def _send(recipients, subject, text, obj):
         f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
     )
     body = f"{text}\n\n在编辑部后台查看：{link}\n\n——{settings.PERIODICAL_NAME}编辑部"
+    # A subject is one header line, whatever the names in it hold (a row stored before plain
+    # text was cleaned, a review stage): a line break in it would stop the mail.
+    subject = clean_line(subject)
     try:
         send_mail(subject, body, None, sorted(set(recipients)))
     except Exception:

@@ -1,9 +1,14 @@
-"""Server-side cleaning of rich text: whatever reaches the database is on an allowlist.
+"""Server-side cleaning of text: rich text on an allowlist, plain text without control characters.
 
 The editor's own output is trusted no more than a hand-made POST, so every save of every
 rich-text field goes through :func:`clean_html` (via :class:`RichTextField`). The allowlist
 keeps what CKEditor 5 produces for a magazine — paragraphs, subheads, lists, quotes, links,
 tables, figures with captions — and nothing that runs, loads or submits.
+
+Plain text keeps no control character but tabs and line breaks (:func:`clean_lines`), and a
+title or a name is one line (:func:`clean_line`): XML 1.0 has no place for the others, so one
+of them in a title broke every feed listing it, and a line break in a mail's subject stopped
+the mail.
 """
 
 import html
@@ -45,14 +50,33 @@ STYLE_PROPERTIES = {"text-align", "width"}
 URL_SCHEMES = {"http", "https", "mailto"}
 # Where one block of text ends and the next begins, so their words do not run together.
 BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)
+# The control characters ``str.splitlines()`` ends a line at. Word writes a line break within a
+# paragraph as a vertical tab (\x0b) and a page break as a form feed (\x0c): pasted text keeps
+# its lines. (U+2028 and U+2029 are not controls: XML and JSON-LD carry them.)
+LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e]")
+# Once line breaks are \n: the other C0 control characters but tab, and DEL.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Line breaks and tabs, with the spaces around them, where a line is folded.
+FOLD = re.compile(r" *[\t\n][\t\n ]*")
+
+
+def clean_lines(text):
+    """``text`` with every line break as ``\\n`` and no control character but tabs and those."""
+    return CONTROL.sub("", LINE_BREAK.sub("\n", text))
+
+
+def clean_line(text):
+    """``text`` as one line: as :func:`clean_lines`, then each run of line breaks and tabs is a space."""
+    return FOLD.sub(" ", clean_lines(text).strip("\t\n"))
 
 
 def clean_html(html):
-    """Return ``html`` with everything off the allowlist removed (tags, attributes, schemes, CSS)."""
+    """Return ``html`` with everything off the allowlist removed (tags, attributes, schemes, CSS),
+    and control characters as in :func:`clean_lines`."""
     if not html:
         return ""
     return nh3.clean(
-        html,
+        clean_lines(html),
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style", "template", "noscript", "textarea", "title", "xmp", "iframe"},
         attributes=ALLOWED_ATTRIBUTES,

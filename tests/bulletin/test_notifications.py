@@ -186,6 +186,16 @@ def test_an_author_without_an_email_gets_nothing_and_nothing_fails(newsroom, act
     assert Article.objects.get(pk=article.pk).status == "published"
 
 
+def test_a_title_stored_with_a_line_break_is_mailed_under_a_one_line_subject(newsroom, article, act, mailoutbox):
+    # As a row saved before titles were made one line would hold it.
+    Article.objects.filter(pk=article.pk).update(title="动员大会\n召开")
+    article.refresh_from_db()
+
+    act(workflow.submit, article, by=newsroom.author)
+
+    assert [mail.subject for mail in mailoutbox] == ["【待审】稿件《动员大会 召开》等待初审"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_failing_mail_server_is_logged_and_the_decision_stands(newsroom, article, settings, caplog):
     settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"

@@ -56,6 +56,12 @@ def test_event_handlers_and_unsafe_css_are_removed(payload):
     assert [a for a, v in attributes if a.startswith("on") or (a == "style" and v.strip())] == []
 
 
+def test_control_characters_are_removed_from_the_body_and_a_vertical_tab_breaks_the_line():
+    body = saved_body("<p>省科协\x01召开\x0b全委会议\x00</p>")
+
+    assert body == "<p>省科协召开\n全委会议</p>"
+
+
 @pytest.mark.parametrize(
     "href", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>alert(1)</script>"]
 )
