@@ -37,6 +37,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from bulletin import media
+
 FORMAT = "bulletin-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
@@ -170,6 +172,8 @@ def restore(path, *, using=DEFAULT_DB_ALIAS):
                 raise
     # Cached pages and image facts describe the instance as it was before: start the cache over.
     cache.clear()
+    # The public tree of uploads is links, which the archive does not hold: made from the rows.
+    media.sync()
     return Summary(
         counts=counts,
         media_files=len(manifest["media"]),

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from bulletin.models import Article
 from tests import factories as make
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.e2e.media_urls")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_policy_is_enforced_and_a_violation_is_noticed(live_server, new_page, csp_violations):

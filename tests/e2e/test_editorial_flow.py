@@ -135,6 +135,7 @@ def test_an_article_goes_from_draft_through_three_reviews_to_readers(live_server
     assert decisions == [
         ("submit", "初审", "bianji"),
         ("send_back", "初审", "chushen"),
+        ("edit", "", "bianji"),
         ("submit", "初审", "bianji"),
         ("approve", "初审", "chushen"),
         ("approve", "复审", "fushen"),

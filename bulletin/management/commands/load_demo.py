@@ -3,7 +3,7 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin import demo, pagecache
+from bulletin import demo, media, pagecache
 
 SITE_URL = "http://127.0.0.1:8000/"
 ADMIN_URL = f"{SITE_URL}{settings.ADMIN_URL}"
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             )
         logins = demo.load()
         pagecache.content_changed()
+        media.sync()
         self.stdout.write(self.style.SUCCESS("演示内容已载入。"))
         self.stdout.write("")
         self.stdout.write("演示账号（每次运行都会把密码重置为下表的值）：")
