@@ -104,18 +104,18 @@ class RefreshesPublicPages:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if self.changes_public_pages(obj):
-            transaction.on_commit(pagecache.content_changed)
+            pagecache.content_changed()
             media.readers_see(obj)
 
     def delete_model(self, request, obj):
         public = self.changes_public_pages(obj)
         super().delete_model(request, obj)
         if public:
-            transaction.on_commit(pagecache.content_changed)
+            pagecache.content_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(pagecache.content_changed)
+        pagecache.content_changed()
 
 
 # Articles and events: the shared workflow page ---------------------------------------------------

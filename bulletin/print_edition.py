@@ -246,8 +246,7 @@ def _store(edition_id, name, pdf, *, document, pages):
     if replaced and replaced != edition.file.name:
         transaction.on_commit(lambda: default_storage.delete(replaced))
     if not document.proof:
-        issue = edition.issue
-        transaction.on_commit(lambda: pagecache.issue_changed(issue))
+        pagecache.issue_changed(edition.issue)
     return edition
 
 
