@@ -114,7 +114,7 @@ class Generator:
         return result
 
     def run(self):
-        from bulletin import segmenter
+        from publishing import segmenter
 
         # The pool's workers are forked inside: they inherit the faster dictionary and cut all the text.
         with segmenter.whole_dictionary():
@@ -124,8 +124,8 @@ class Generator:
         from django.contrib.postgres.indexes import GinIndex
         from django.db import connection
 
-        from bulletin import search
         from bulletin.models import Article
+        from publishing import search
 
         name = importlib.import_module("bulletin.migrations.0013_article_search_document").DOCUMENT_INDEX
         index = GinIndex(fields=[search.DOCUMENT_FIELD], name=name)
@@ -205,8 +205,8 @@ class Generator:
             self.photos.append(name)
 
     def people(self):
-        from bulletin.slugs import name_slug, unique_slug
         from people.models import Person
+        from publishing.slugs import name_slug, unique_slug
 
         taken = set()
         people = []
@@ -306,7 +306,7 @@ class Generator:
     def articles(self):
         from bench.prose import RARE_TERM
         from bulletin.models import Article
-        from bulletin.slugs import pinyin_slug, unique_slug
+        from publishing.slugs import pinyin_slug, unique_slug
 
         plan = self.issue_plan()
         total = len(self.issue_rows) * len(plan)
@@ -354,8 +354,8 @@ class Generator:
 
     def write_queued(self):
         """Write the batch the workers are cutting, once they are done; returns its size."""
-        from bulletin import search
         from bulletin.models import Article
+        from publishing import search
 
         if self.queued is None:
             return 0
@@ -371,7 +371,7 @@ class Generator:
 
     def web_news(self):
         from bulletin.models import Article
-        from bulletin.slugs import pinyin_slug, unique_slug
+        from publishing.slugs import pinyin_slug, unique_slug
 
         first = self.issue_rows[0].published_at
         months = self.size.years * 12
@@ -397,7 +397,7 @@ class Generator:
         from django.utils import timezone
 
         from bulletin.models import Issue
-        from bulletin.slugs import pinyin_slug, unique_slug
+        from publishing.slugs import pinyin_slug, unique_slug
 
         latest = self.issue_rows[-1]
         per_year = self.size.issues_per_year
@@ -486,8 +486,8 @@ class Generator:
     def events(self):
         from django.utils import timezone
 
-        from bulletin.slugs import pinyin_slug, unique_slug
         from events.models import Event
+        from publishing.slugs import pinyin_slug, unique_slug
 
         first = self.issue_rows[0].published_at.date()
         span = (timezone.localdate() - first).days + 60  # some are still to come

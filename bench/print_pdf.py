@@ -149,7 +149,7 @@ def camera_photo(rng):
 def measure(issue):
     """Build the issue's PDF in a fresh process: its wall time, pages and peak resident memory."""
     from bulletin import print_edition
-    from bulletin.diff import text_of
+    from publishing.diff import text_of
 
     edition = print_edition.edition_for(issue, print_edition.public_layout())
     start = time.perf_counter()

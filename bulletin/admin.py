@@ -17,8 +17,7 @@ from django.utils.http import urlencode
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from bulletin import admin_views, docx_import, media, pagecache, print_edition, redirects, search, workflow
-from bulletin.diff import text_of
+from bulletin import admin_views, docx_import, media, pagecache, print_edition, redirects, workflow
 from bulletin.forms import ArticleForm, DocxImportForm, IssueArticleForm, IssueArticleFormSet
 from bulletin.models import (
     Article,
@@ -32,8 +31,10 @@ from bulletin.models import (
     Topic,
     WorkflowLog,
 )
-from bulletin.sanitize import RichTextField
-from bulletin.templatetags.names import full_name
+from publishing import search
+from publishing.diff import text_of
+from publishing.sanitize import RichTextField
+from publishing.templatetags.names import full_name
 
 # The task queue (django-tasks-db) is the worker's business: a print build reports its outcome on
 # its issue's page and failures are logged, so editors are not shown the raw queue.

@@ -22,9 +22,9 @@ from django.db import transaction
 from django.db.models import Max
 from mammoth import documents
 
-from bulletin.images import inspect_image
 from bulletin.models import Article, ArticlePerson, ArticlePhoto
 from people.models import Person
+from publishing.images import inspect_image
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ class _Reader:
             self.warnings.append(f"{label}：无法读取这张图片（可能是链接到文件之外的图片）。")
             return []
         try:
-            # The project's one validation of uploaded images (bulletin.images.validate_image),
+            # The project's one validation of uploaded images (publishing.images.validate_image),
             # asked for the format too.
             facts = inspect_image(ContentFile(content, name=f"image{position + 1}"))
         except ValidationError as error:

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from bulletin import docx_import, workflow
 from bulletin.models import Article, Issue, Section
-from bulletin.templatetags.names import full_name
+from publishing.templatetags.names import full_name
 
 
 class VersionedForm(forms.ModelForm):

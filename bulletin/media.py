@@ -40,10 +40,10 @@ from django.http import FileResponse, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from bulletin import images
 from bulletin.models import Article, ArticlePhoto, Issue, ShareLink
 from events.models import Event
 from people.models import Person
+from publishing import images
 
 logger = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from bulletin import search
-from bulletin.diff import text_of
-from bulletin.images import PublicImageField
-from bulletin.links import page_url
-from bulletin.sanitize import RichTextField, clean_line, clean_lines
-from bulletin.slugs import fill_slug, pinyin_slug
-from bulletin.uploads import validate_pdf
+from publishing import search
+from publishing.diff import text_of
+from publishing.images import PublicImageField
+from publishing.links import page_url
+from publishing.sanitize import RichTextField, clean_line, clean_lines
+from publishing.slugs import fill_slug, pinyin_slug
+from publishing.uploads import validate_pdf
 
 
 class PublicationStatus(models.TextChoices):
@@ -747,7 +747,7 @@ class Article(Reviewable):
         return self.slug == derived or re.fullmatch(rf"{re.escape(derived)}-\d+", self.slug or "") is not None
 
     def derive_search_fields(self):
-        """Fill the segmented text ``bulletin.search`` reads; the title counts more than the body."""
+        """Fill the segmented text ``publishing.search`` reads; the title counts more than the body."""
         self.search_title = search.index_text(self.kicker, self.title, self.subtitle)
         self.search_body = search.index_text(self.summary, text_of(self.body), self.byline, self.contributor)
         self.search_document = search.document(self.search_title, self.search_body)

@@ -31,8 +31,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bulletin import images, pagecache
+from bulletin import pagecache
 from bulletin.models import Article, Issue, IssuePrint, PublicationStatus, table_of_contents
+from publishing import images
 
 logger = logging.getLogger(__name__)
 

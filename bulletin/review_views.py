@@ -25,10 +25,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from bulletin import print_edition, seo, workflow
-from bulletin.diff import compare
 from bulletin.models import Article, Issue, ReviewStage, ShareLink, WorkflowLog
 from bulletin.models import PublicationStatus as S
-from bulletin.templatetags.names import full_name
+from publishing.diff import compare
+from publishing.templatetags.names import full_name
 
 # The fields a reviewer compares, as model field names (``section``, not ``section_id``).
 DIFF_FIELDS = [Article._meta.get_field(name).name for name in workflow.REVISED_FIELDS]

@@ -15,9 +15,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from bulletin import images
 from bulletin.docx_import import BYLINE, BYLINE_PHOTOS_TOO, split_byline
-from bulletin.sanitize import text_content
+from publishing import images
+from publishing.sanitize import text_content
 
 DESCRIPTION_LENGTH = 120
 SCHEMA = "https://schema.org"

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bulletin import images, media, pagecache, print_edition, redirects, search, seo
+from bulletin import media, pagecache, print_edition, redirects, seo
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import (
     Article,
@@ -22,9 +22,10 @@ from bulletin.models import (
     Topic,
     table_of_contents,
 )
-from bulletin.sanitize import text_content
 from events.models import Event
 from people.models import Person
+from publishing import images, search
+from publishing.sanitize import text_content
 
 LATEST_NEWS_COUNT = 8
 RELATED_COUNT = 4

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bulletin import media, notify, pagecache, print_edition, redirects
+from bulletin import media, pagecache, print_edition, redirects
 from bulletin.models import (
     EDITS,
     ROUND_STARTS,
@@ -37,8 +37,9 @@ from bulletin.models import (
     WorkflowLog,
 )
 from bulletin.models import PublicationStatus as S
-from bulletin.slugs import unique_slug
-from bulletin.templatetags.names import full_name
+from publishing import notify
+from publishing.slugs import unique_slug
+from publishing.templatetags.names import full_name
 
 
 class TransitionRefused(Exception):

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "publishing",
     "bulletin",
     "people",
     "events",
@@ -254,12 +255,12 @@ PRINT_PAPER = env("PRINT_PAPER", default="A4")
 if PRINT_PAPER not in ("A4", "B5"):
     raise ImproperlyConfigured("PRINT_PAPER must be A4 or B5.")
 
-# Every uploaded image (cover, photo, editor upload) passes bulletin.images.validate_image.
+# Every uploaded image (cover, photo, editor upload) passes publishing.images.validate_image.
 IMAGE_MAX_MB = env.int("IMAGE_MAX_MB", default=20)
 # Larger images are refused as possible decompression bombs (40 megapixels: a 7300×5500 photo).
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=40_000_000)
 # Readers get these widths of every image (never wider than the original) in its own format
-# and in WebP, made once and kept under media/renditions/ (bulletin.images.picture).
+# and in WebP, made once and kept under media/renditions/ (publishing.images.picture).
 IMAGE_RENDITION_WIDTHS = (240, 480, 960, 1600)
 
 EMAIL_BACKEND = env(
@@ -331,7 +332,7 @@ LOGGING = {
 # editing, HTML embed, general HTML support, and the style and full-page plugins that go with it):
 # they are removed, not merely left off the toolbar. Markdown would make the stored body Markdown
 # instead of HTML; fonts, highlights and table colours would keep what Word pastes. Whatever is
-# posted is still sanitised on save (bulletin.sanitize).
+# posted is still sanitised on save (publishing.sanitize).
 CKEDITOR_5_REMOVED_PLUGINS = [
     "SourceEditing",
     "HtmlEmbed",
@@ -349,7 +350,7 @@ CKEDITOR_5_REMOVED_PLUGINS = [
     "TableProperties",
     "TableCellProperties",
 ]
-# Uploads from the editor go to bulletin.editor_uploads (validated, cleaned, random names); the
+# Uploads from the editor go to publishing.editor_uploads (validated, cleaned, random names); the
 # package's own view, which keeps the uploader's file name, is not routed at all.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor-image-upload"
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"  # only read by the package's unrouted view; ours is stricter

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from bulletin import editor_uploads
 from bulletin.sitemaps import SITEMAPS
 from bulletin.views import RobotsView, media_file
 from config import health
+from publishing import editor_uploads
 
 # django_ckeditor_5's own URLs are left out: its upload view lets any staff member store any
 # Pillow-readable file, metadata and all, under the uploader's file name at the media root. The

@@ -20,7 +20,7 @@ from icalendar import Calendar, Timezone, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
 from bulletin import seo
-from bulletin.diff import text_of
+from publishing.diff import text_of
 
 DEFAULT_DURATION = datetime.timedelta(hours=1)
 # How often subscribed calendars should fetch the feed again.

@@ -5,12 +5,12 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bulletin import search
-from bulletin.diff import text_of
-from bulletin.links import page_url
 from bulletin.models import PublicationStatus, Reviewable, writes
-from bulletin.sanitize import RichTextField
-from bulletin.slugs import fill_slug, pinyin_slug
+from publishing import search
+from publishing.diff import text_of
+from publishing.links import page_url
+from publishing.sanitize import RichTextField
+from publishing.slugs import fill_slug, pinyin_slug
 
 
 class EventQuerySet(models.QuerySet):
@@ -95,7 +95,7 @@ class Event(Reviewable):
             self.derive_search_fields()
 
     def derive_search_fields(self):
-        """Fill the segmented text ``bulletin.search`` reads; the name counts more than the rest."""
+        """Fill the segmented text ``publishing.search`` reads; the name counts more than the rest."""
         self.search_title = search.index_text(self.title)
         self.search_body = search.index_text(self.place, self.organiser, text_of(self.description))
         self.search_document = search.document(self.search_title, self.search_body)

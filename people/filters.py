@@ -3,8 +3,8 @@
 import django_filters
 from django import forms
 
-from bulletin.slugs import pinyin_slug
 from people.models import INITIALS
+from publishing.slugs import pinyin_slug
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -2,13 +2,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from bulletin import search
-from bulletin.diff import text_of
-from bulletin.images import PublicImageField
-from bulletin.links import page_url
 from bulletin.models import DerivedFieldsModel
-from bulletin.sanitize import RichTextField
-from bulletin.slugs import fill_slug, name_slug
+from publishing import search
+from publishing.diff import text_of
+from publishing.images import PublicImageField
+from publishing.links import page_url
+from publishing.sanitize import RichTextField
+from publishing.slugs import fill_slug, name_slug
 
 INITIALS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -85,7 +85,7 @@ class Person(DerivedFieldsModel):
         self.initial = initial_of(self.slug)
 
     def derive_search_fields(self):
-        """Fill the segmented text ``bulletin.search`` reads; the name counts more than the rest."""
+        """Fill the segmented text ``publishing.search`` reads; the name counts more than the rest."""
         self.search_title = search.index_text(self.name)
         self.search_body = search.index_text(self.title, self.organisation, text_of(self.bio))
         self.search_document = search.document(self.search_title, self.search_body)

@@ -1,7 +1,7 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from bulletin import search
+from publishing import search
 
 EXPRESSION_INDEX = "article_search"  # of 0010, on search.search_vector()
 DOCUMENT_INDEX = "article_search_document"

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from bulletin.slugs import pinyin_slug
+from publishing.slugs import pinyin_slug
 
 
 def fill_pinyin_names(apps, schema_editor):

@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
-from bulletin import search
-from bulletin.diff import text_of
+from publishing import search
+from publishing.diff import text_of
 
 INDEX = "person_search"
 

@@ -3,7 +3,7 @@
 import django.contrib.postgres.search
 from django.db import migrations
 
-from bulletin import search
+from publishing import search
 
 EXPRESSION_INDEX = "person_search"  # of the search migration before
 DOCUMENT_INDEX = "person_search_document"

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from bulletin.diff import compare, diff_html, text_of
 from bulletin.models import Article
+from publishing.diff import compare, diff_html, text_of
 from tests import factories as make
 
 FIELDS = ["kicker", "title", "subtitle", "summary", "body", "byline", "section"]

@@ -15,9 +15,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import ExifTags, Image, PngImagePlugin
 
-from bulletin.images import clean_image, validate_image
 from bulletin.models import ArticlePhoto, Issue
 from people.models import Person
+from publishing.images import clean_image, validate_image
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

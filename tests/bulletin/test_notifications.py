@@ -203,13 +203,13 @@ def test_a_failing_mail_server_is_logged_and_the_decision_stands(newsroom, artic
     caplog.clear()
 
     # A real commit: the mail is sent after it, fails, and the decision is already stored.
-    with caplog.at_level(logging.ERROR, logger="bulletin.notify"):
+    with caplog.at_level(logging.ERROR, logger="publishing.notify"):
         workflow.send_back(article, by=newsroom.reviewer, comment="请补充图片说明。")
 
     article.refresh_from_db()
     assert article.status == "draft"
     assert article.workflow_log.filter(action="send_back").exists()
-    [record] = [r for r in caplog.records if r.name == "bulletin.notify"]
+    [record] = [r for r in caplog.records if r.name == "publishing.notify"]
     assert "【退回修改】稿件《动员大会召开》被退回" in record.getMessage()
     assert "author@kexie.example" in record.getMessage()
     assert record.exc_info[0] is ConnectionRefusedError

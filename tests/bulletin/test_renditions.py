@@ -14,9 +14,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from bulletin.images import picture, rendition_name
 from bulletin.models import Article
 from people.models import Person
+from publishing.images import picture, rendition_name
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

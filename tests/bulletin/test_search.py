@@ -11,8 +11,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin import search, workflow
+from bulletin import workflow
 from bulletin.models import Article
+from publishing import search
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from pathlib import Path
 import jieba
 import pytest
 
-from bulletin import segmenter
+from publishing import segmenter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +61,7 @@ def test_a_process_that_cuts_text_does_not_hold_jiebas_dictionary(cache_dir):
     script = textwrap.dedent(
         """
         import sys
-        from bulletin import segmenter
+        from publishing import segmenter
 
         def rss_mb():
             with open("/proc/self/status") as status:

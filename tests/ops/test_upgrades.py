@@ -15,11 +15,12 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from bulletin import demo, search
-from bulletin.diff import text_of
+from bulletin import demo
 from bulletin.models import Article, ArticlePhoto, Issue, ReviewStage, Section
 from events.models import Event
 from people.models import Person
+from publishing import search
+from publishing.diff import text_of
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db(transaction=True)

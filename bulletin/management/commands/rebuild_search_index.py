@@ -2,10 +2,11 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from tqdm import tqdm
 
-from bulletin import pagecache, search, segmenter
+from bulletin import pagecache
 from bulletin.models import Article
 from events.models import Event
 from people.models import Person
+from publishing import search, segmenter
 
 
 class Command(BaseCommand):

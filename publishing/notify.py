@@ -11,8 +11,8 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin.sanitize import clean_line
-from bulletin.templatetags.names import full_name
+from publishing.sanitize import clean_line
+from publishing.templatetags.names import full_name
 
 logger = logging.getLogger(__name__)
 

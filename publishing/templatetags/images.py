@@ -1,6 +1,6 @@
 """Images on public pages: ``{% picture %}`` for image fields, ``|responsive_images`` for rich text.
 
-Both serve renditions (``bulletin.images.picture``) with ``srcset``, ``sizes``, WebP and the
+Both serve renditions (``publishing.images.picture``) with ``srcset``, ``sizes``, WebP and the
 width and height that keep the page from jumping while images load.
 """
 
@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from bulletin import images
+from publishing import images
 
 register = template.Library()
 
@@ -93,7 +93,7 @@ def responsive_images(html, sizes=PROSE_SIZES):
     ``sizes``, ``width``, ``height``, ``loading`` and ``decoding`` replaced. Images elsewhere,
     or whose file is missing, are left exactly as they were.
 
-    ``html`` must be the value of a sanitised field (``bulletin.sanitize.RichTextField``):
+    ``html`` must be the value of a sanitised field (``publishing.sanitize.RichTextField``):
     like the ``|safe`` it replaces, the result is marked safe.
     """
     if not html:

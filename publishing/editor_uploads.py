@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bulletin.images import store_image
+from publishing.images import store_image
 
 # Whoever may change content that has a rich-text field may put images in it.
 EDIT_PERMISSIONS = ("bulletin.change_article", "people.change_person", "events.change_event")

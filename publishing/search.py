@@ -26,7 +26,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from bulletin.segmenter import tokenizer
+from publishing.segmenter import tokenizer
 
 # Longer queries are cut here: no reader types a hundred characters to find an article.
 MAX_QUERY_LENGTH = 100

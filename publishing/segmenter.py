@@ -125,7 +125,7 @@ def shared_tokenizer():
     if not trie_path.exists():
         trie_path.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, "-m", "bulletin.segmenter", str(dictionary), str(trie_path), str(frequencies_path)],
+            [sys.executable, "-m", "publishing.segmenter", str(dictionary), str(trie_path), str(frequencies_path)],
             cwd=Path(__file__).resolve().parent.parent,
             check=True,
         )

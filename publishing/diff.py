@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from bulletin.sanitize import RichTextField
-from bulletin.segmenter import tokenizer
+from publishing.sanitize import RichTextField
+from publishing.segmenter import tokenizer
 
 BLOCK_TAGS = {"p", "h2", "h3", "h4", "li", "blockquote", "figcaption", "tr", "br", "hr"}
 
