@@ -161,15 +161,13 @@ class Generator:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from bulletin import demo
-        from bulletin.models import ReviewStage, Topic
+        from bulletin.demo import content, loader
+        from publishing.models import ReviewStage
 
         User = get_user_model()
-        self.sections = demo._load_sections()
-        self.topics = [
-            Topic.objects.update_or_create(name=name, defaults={"description": text})[0]
-            for name, text in demo.TOPICS.items()
-        ]
+        demo = content.read()
+        self.sections = loader.load_sections(demo.subsections)
+        self.topics = list(loader.load_topics(demo.topics).values())
         self.stages = list(ReviewStage.objects.order_by("order"))
 
         def user(username, group=None, **fields):
@@ -421,7 +419,8 @@ class Generator:
     def relations(self):
         from django.contrib.contenttypes.models import ContentType
 
-        from bulletin.models import Article, ArticlePerson, ArticlePhoto, WorkflowLog
+        from bulletin.models import Article, ArticlePerson, ArticlePhoto
+        from publishing.models import WorkflowLog
 
         article_type = ContentType.objects.get_for_model(Article)
         Topics = Article.topics.through
@@ -460,7 +459,7 @@ class Generator:
 
     def decisions(self, article_type, pk, published_at):
         """The log of a published article: submitted, approved at every stage, published."""
-        from bulletin.models import WorkflowLog
+        from publishing.models import WorkflowLog
 
         entries = [("submit", "draft", "in_review", self.stages[0])]
         entries += [("approve", "in_review", "in_review", stage) for stage in self.stages[:-1]]

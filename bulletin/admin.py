@@ -4,13 +4,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -19,20 +19,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from bulletin import admin_views, docx_import, media, pagecache, print_edition, redirects, workflow
 from bulletin.forms import ArticleForm, DocxImportForm, IssueArticleForm, IssueArticleFormSet
-from bulletin.models import (
-    Article,
-    ArticlePerson,
-    ArticlePhoto,
-    Issue,
-    IssuePrint,
-    PublicationStatus,
-    ReviewStage,
-    Section,
-    Topic,
-    WorkflowLog,
-)
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, IssuePrint, Section, Topic
 from publishing import search
+from publishing.admin import image_preview, reverse_or_none
 from publishing.diff import text_of
+from publishing.models import ACTION_LABELS, PublicationStatus
 from publishing.sanitize import RichTextField
 from publishing.templatetags.names import full_name
 
@@ -43,13 +34,6 @@ admin.site.unregister(DBTaskResult)
 admin.site.site_header = f"{settings.PERIODICAL_NAME} 编辑部"
 admin.site.site_title = f"{settings.PERIODICAL_NAME} 编辑部"
 admin.site.index_title = "稿件与期刊管理"
-
-
-def image_preview(image, *, large=False):
-    if not image:
-        return "—"
-    size = "admin-preview admin-preview--large" if large else "admin-preview"
-    return format_html('<img src="{}" alt="" class="{}">', image.url, size)
 
 
 def stamp_editors(obj, user):
@@ -65,13 +49,6 @@ def save_content(obj, user):
     stamp_editors(obj, user)
     if obj.pk is not None:
         obj.version += 1
-
-
-def reverse_or_none(name, **kwargs):
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
 
 
 def pending_revision(article):
@@ -229,7 +206,7 @@ class WorkflowAdminMixin:
         return [
             {
                 "name": action,
-                "label": workflow.ACTION_LABELS[action],
+                "label": ACTION_LABELS[action],
                 "url": reverse(url_name, args=[obj.pk, action]),
                 "comment_required": action in workflow.COMMENT_REQUIRED,
                 "comment_help": workflow.COMMENT_REQUIRED.get(action, "可选，会记入审稿记录"),
@@ -251,7 +228,7 @@ class WorkflowAdminMixin:
                 continue
             reason = workflow.refusal(action, obj, request.user)
             if reason:
-                hints.append(f"{workflow.ACTION_LABELS[action]}：{reason}")
+                hints.append(f"{ACTION_LABELS[action]}：{reason}")
         return hints
 
     def workflow_notices(self, request, obj):
@@ -917,101 +894,3 @@ class ArticleAdmin(WorkflowAdminMixin, SimpleHistoryAdmin):
         for newer, older in pairwise(records):
             delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
             newer.changed_fields = "、".join(str(Article._meta.get_field(c.field).verbose_name) for c in delta.changes)
-
-
-# Review stages and the decision log --------------------------------------------------------------
-
-
-@admin.register(ReviewStage)
-class ReviewStageAdmin(admin.ModelAdmin):
-    list_display = ["order", "name", "group"]
-    list_display_links = ["name"]
-    list_editable = ["order"]
-    list_select_related = ["group"]
-    fields = ["name", "order", "group"]
-
-    def get_changelist_form(self, request, **kwargs):
-        form = super().get_changelist_form(request, **kwargs)
-
-        class StageOrderForm(form):
-            def validate_unique(self):
-                # Swapping two stages' orders passes through a clash; the formset checks the
-                # submitted orders against each other and save_model makes room.
-                try:
-                    self.instance.validate_unique(exclude=[*self._get_validation_exclusions(), "order"])
-                except ValidationError as error:
-                    self._update_errors(error)
-
-        return StageOrderForm
-
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            clash = ReviewStage.objects.filter(order=obj.order).exclude(pk=obj.pk).first()
-            if clash is not None:
-                # The clashing stage's own row, saved next, gives it its new place.
-                spare = max(ReviewStage.objects.values_list("order", flat=True)) + 1
-                ReviewStage.objects.filter(pk=clash.pk).update(order=spare)
-            super().save_model(request, obj, form, change)
-
-
-class ActionFilter(admin.SimpleListFilter):
-    title = "操作"
-    parameter_name = "action"
-
-    def lookups(self, request, model_admin):
-        return list(workflow.ACTION_LABELS.items())
-
-    def queryset(self, request, queryset):
-        return queryset.filter(action=self.value()) if self.value() else queryset
-
-
-@admin.register(WorkflowLog)
-class WorkflowLogAdmin(admin.ModelAdmin):
-    """The audit trail: every decision on every article, event and issue, read-only."""
-
-    list_display = [
-        "at",
-        "subject_display",
-        "action_display",
-        "stage_name",
-        "from_status",
-        "to_status",
-        "actor_display",
-        "comment",
-    ]
-    list_filter = [ActionFilter, ("content_type", admin.RelatedOnlyFieldListFilter), "stage", "to_status", "actor"]
-    list_select_related = ["actor", "stage", "content_type"]
-    search_fields = ["comment"]
-    date_hierarchy = "at"
-    ordering = ["-at", "-pk"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("subject")
-
-    @admin.display(description="内容")
-    def subject_display(self, entry):
-        subject = entry.subject
-        if subject is None:
-            return f"{entry.content_type.name} #{entry.object_id}（已删除）"
-        url = reverse_or_none(
-            f"admin:{entry.content_type.app_label}_{entry.content_type.model}_change", object_id=entry.object_id
-        )
-        label = f"{entry.content_type.name}：{subject}"
-        return format_html('<a href="{}">{}</a>', url, label) if url else label
-
-    @admin.display(description="操作", ordering="action")
-    def action_display(self, entry):
-        return entry.get_action_display()
-
-    @admin.display(description="操作人", ordering="actor")
-    def actor_display(self, entry):
-        return full_name(entry.actor)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

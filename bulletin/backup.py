@@ -47,7 +47,13 @@ MEDIA = "media"
 
 EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes")
 # Rows the migrations write into a new database: a database holding only these counts as empty.
-SEEDED = {"auth.group", "auth.group_permissions", "bulletin.section", "bulletin.reviewstage"}
+SEEDED = {"auth.group", "auth.group_permissions", "bulletin.section", "publishing.reviewstage"}
+# Models that have moved to another app since an archive may have been made: old label → new.
+MOVED = {
+    "bulletin.reviewstage": "publishing.reviewstage",
+    "bulletin.workflowlog": "publishing.workflowlog",
+    "bulletin.pendinginvalidation": "publishing.pendinginvalidation",
+}
 
 CHUNK = 1024 * 1024
 
@@ -148,6 +154,7 @@ def restore(path, *, using=DEFAULT_DB_ALIAS):
                 _copy(source, target)
             if _sha256(dump) != manifest["database"]["sha256"]:
                 raise RestoreRefused("备份文件中的数据库内容与清单不符（校验值不同），备份可能已损坏，未做任何改动。")
+            _relabel_moved(dump, manifest)
             written = []
             try:
                 with transaction.atomic(using=using):
@@ -291,6 +298,17 @@ def _read_manifest(archive):
             f"备份文件的格式（{manifest.get('format')} 第 {manifest.get('version')} 版）本程序无法恢复。"
         )
     return manifest
+
+
+def _relabel_moved(dump, manifest):
+    """Give the rows of models that have moved app since the archive was made their labels here."""
+    if MOVED.keys().isdisjoint(manifest["counts"]):
+        return
+    rows = json.loads(dump.read_text())
+    for row in rows:
+        row["model"] = MOVED.get(row["model"], row["model"])
+    dump.write_text(json.dumps(rows, ensure_ascii=False))
+    manifest["counts"] = {MOVED.get(label, label): count for label, count in manifest["counts"].items()}
 
 
 def _check_members(archive, wanted):

@@ -8,8 +8,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import Group
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
@@ -26,227 +24,20 @@ from publishing import search
 from publishing.diff import text_of
 from publishing.images import PublicImageField
 from publishing.links import page_url
-from publishing.sanitize import RichTextField, clean_line, clean_lines
+from publishing.models import (
+    EDITS,
+    ROUND_STARTS,
+    DerivedFieldsModel,
+    PublicationStatus,
+    Reviewable,
+    ReviewStage,
+    StatefulModel,
+    WorkflowLog,
+    writes,
+)
+from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, pinyin_slug
 from publishing.uploads import validate_pdf
-
-
-class PublicationStatus(models.TextChoices):
-    """Where a piece of content stands on its way to readers; shared by articles and events."""
-
-    DRAFT = "draft", "草稿"
-    IN_REVIEW = "in_review", "待审"
-    APPROVED = "approved", "已通过"
-    PUBLISHED = "published", "已发布"
-    WITHDRAWN = "withdrawn", "已撤稿"
-
-
-class StatefulModel(models.Model):
-    """A model whose state (``state_fields``) changes only in ``bulletin.workflow``.
-
-    An ordinary ``save()`` of a stored row writes every other field and never these: a form read
-    before a decision cannot put the decision back by saving its stale copy, and a row deleted in
-    the meantime is not written again (Django inserts when an update finds no row; with named
-    fields it raises instead). The workflow names the state fields it writes.
-    """
-
-    state_fields = ()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
-            kwargs["update_fields"] = self.content_field_names()
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def content_field_names(cls):
-        return [
-            f.name
-            for f in cls._meta.concrete_fields
-            if not f.primary_key and f.name not in cls.state_fields and not getattr(f, "auto_now_add", False)
-        ]
-
-
-class DerivedFieldsModel(models.Model):
-    """A model some of whose fields are computed from others (a slug, a publication date).
-
-    They are filled in before validation as well as on save, so the admin reports a broken
-    rule as a form error in Chinese instead of failing in the database. Its plain text is
-    stored clean first (``clean_plain_text``), so that what is derived from it is clean too.
-    """
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.clean_plain_text(kwargs.get("update_fields"))
-        self.derive_fields(kwargs.get("update_fields"))
-        super().save(*args, **kwargs)
-
-    def clean_plain_text(self, update_fields=None):
-        """Clean the plain text the save writes: a char field (a title, a name) becomes one line,
-        a text field (a summary) keeps its lines, and neither keeps another control character.
-        Rich text is cleaned by its own field; fields not loaded are not written."""
-        unloaded = self.get_deferred_fields()
-        for model_field in self._meta.concrete_fields:
-            name = model_field.attname
-            if not model_field.editable or name in unloaded or not writes(update_fields, [model_field.name]):
-                continue
-            value = getattr(self, name)
-            if isinstance(model_field, models.CharField) and isinstance(value, str):
-                setattr(self, name, clean_line(value))
-            elif isinstance(model_field, models.TextField) and isinstance(value, str):
-                setattr(self, name, clean_lines(value))
-
-    def derive_fields(self, update_fields=None):
-        """Fill the derived fields. ``update_fields`` is what the save writes (None: everything),
-        so that costly ones (segmenting a long text) are left alone when they would not be written."""
-        raise NotImplementedError
-
-    def clean_fields(self, exclude=None):
-        # Before the checks, so that a unique name is compared as it will be stored.
-        self.clean_plain_text()
-        super().clean_fields(exclude=exclude)
-
-    def validate_constraints(self, exclude=None):
-        self.derive_fields()
-        super().validate_constraints(exclude=exclude)
-
-
-def writes(update_fields, names):
-    """Whether a save with ``update_fields`` writes any of ``names``."""
-    return update_fields is None or not set(names).isdisjoint(update_fields)
-
-
-class ReviewStage(models.Model):
-    """One step of “in review” (三审制: 初审, 复审, 终审), decided by members of one group."""
-
-    name = models.CharField("审核环节", max_length=20, unique=True)
-    order = models.PositiveSmallIntegerField("顺序", unique=True, help_text="稿件按数字从小到大依次经过各环节")
-    group = models.ForeignKey(
-        Group, verbose_name="审核人所在组", on_delete=models.PROTECT, help_text="只有这个组的成员可以决定本环节"
-    )
-
-    class Meta:
-        verbose_name = "审核环节"
-        verbose_name_plural = "审核环节"
-        ordering = ["order"]
-
-    def __str__(self):
-        return self.name
-
-
-# Where a round of review begins: a submission, or a change of the text while in review (what
-# the reviewers had approved is no longer what they would sign).
-ROUND_STARTS = ("submit", "restart")
-# Log entries that record a change of the text: whoever made one may not approve it.
-EDITS = ("edit", "restart", "restore")
-
-
-class WorkflowLog(models.Model):
-    """One decision on a piece of content: who moved it from which state to which, when and why."""
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="内容类型")
-    object_id = models.PositiveBigIntegerField("内容编号")
-    subject = GenericForeignKey("content_type", "object_id")
-    action = models.CharField("操作", max_length=20)
-    from_status = models.CharField("原状态", max_length=16, choices=PublicationStatus)
-    to_status = models.CharField("新状态", max_length=16, choices=PublicationStatus)
-    # The name is kept too, so the record still reads right after a stage is renamed or removed.
-    stage = models.ForeignKey(
-        ReviewStage, verbose_name="审核环节", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    stage_name = models.CharField("审核环节名称", max_length=20, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT, related_name="+"
-    )
-    at = models.DateTimeField("时间", default=timezone.now)
-    comment = models.TextField("意见", blank=True)
-
-    class Meta:
-        verbose_name = "流程记录"
-        verbose_name_plural = "流程记录"
-        ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="workflowlog_subject")]
-
-    def __str__(self):
-        return f"{self.get_action_display()}（{self.actor}，{timezone.localtime(self.at):%Y-%m-%d %H:%M}）"
-
-    def get_action_display(self):
-        from bulletin.workflow import ACTION_LABELS
-
-        return ACTION_LABELS.get(self.action, self.action)
-
-
-class Reviewable(StatefulModel, DerivedFieldsModel):
-    """Content that goes draft → in review (stage by stage) → approved → published.
-
-    The state changes only through ``bulletin.workflow``; forms show it read-only, and saving the
-    content never writes it (``StatefulModel``). ``version`` counts every change, of content and
-    of state alike, so that a form or a decision made on an older view can be refused.
-    """
-
-    state_fields = ("status", "review_stage", "stage_entered_at", "published_at", "created_by", "live_article")
-
-    status = models.CharField(
-        "状态", max_length=16, choices=PublicationStatus, default=PublicationStatus.DRAFT, editable=False
-    )
-    review_stage = models.ForeignKey(
-        ReviewStage,
-        verbose_name="当前审核环节",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    stage_entered_at = models.DateTimeField("进入当前环节的时间", null=True, blank=True, editable=False)
-    published_at = models.DateTimeField(
-        "发布时间", null=True, blank=True, editable=False, help_text="到了这个时刻，读者即可在网站上看到"
-    )
-    version = models.PositiveIntegerField("版本号", default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="最后编辑人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    workflow_log = GenericRelation(WorkflowLog)
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="%(app_label)s_%(class)s_published_has_time",
-                violation_error_message="已发布的内容必须有发布时间。",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="in_review", review_stage__isnull=False)
-                | (~Q(status="in_review") & Q(review_stage__isnull=True)),
-                name="%(app_label)s_%(class)s_stage_only_in_review",
-            ),
-        ]
-
-    def derive_fields(self, update_fields=None):
-        if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
 
 
 class IssueQuerySet(models.QuerySet):
@@ -945,23 +736,3 @@ def table_of_contents(articles):
             groups[section.pk] = TocGroup(section)
         groups[section.pk].articles.append(article)
     return list(groups.values())
-
-
-class PendingInvalidation(models.Model):
-    """Cached pages to make stale, written in the transaction of the change that makes them so.
-
-    The row outlives a cache that cannot be reached at the commit, or a process that stops just
-    after it: ``bulletin.pagecache`` deletes it once the cache has the new versions, and replays
-    whatever is left before it serves another cached page.
-    """
-
-    tags = models.JSONField("缓存标签")
-    created_at = models.DateTimeField("记录时间", default=timezone.now)
-    attempts = models.PositiveIntegerField("已尝试次数", default=0)
-
-    class Meta:
-        verbose_name = "待失效的页面缓存"
-        verbose_name_plural = "待失效的页面缓存"
-
-    def __str__(self):
-        return ", ".join(self.tags)

@@ -84,7 +84,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from bulletin.models import PendingInvalidation
+from publishing.models import PendingInvalidation
 
 logger = logging.getLogger(__name__)
 
@@ -356,8 +356,9 @@ def next_scheduled(epoch, now):
 
 
 def _query_next_scheduled(now):
-    from bulletin.models import Article, Issue, PublicationStatus
+    from bulletin.models import Article, Issue
     from events.models import Event
+    from publishing.models import PublicationStatus
 
     def later(model, status):
         return model.objects.filter(status=status, published_at__gt=now).order_by().values_list("published_at")

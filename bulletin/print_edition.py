@@ -32,8 +32,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from bulletin import pagecache
-from bulletin.models import Article, Issue, IssuePrint, PublicationStatus, table_of_contents
+from bulletin.models import Article, Issue, IssuePrint, table_of_contents
 from publishing import images
+from publishing.models import PublicationStatus
 
 logger = logging.getLogger(__name__)
 

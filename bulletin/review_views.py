@@ -25,9 +25,10 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from bulletin import print_edition, seo, workflow
-from bulletin.models import Article, Issue, ReviewStage, ShareLink, WorkflowLog
-from bulletin.models import PublicationStatus as S
+from bulletin.models import Article, Issue, ShareLink
 from publishing.diff import compare
+from publishing.models import PublicationStatus as S
+from publishing.models import ReviewStage, WorkflowLog
 from publishing.templatetags.names import full_name
 
 # The fields a reviewer compares, as model field names (``section``, not ``section_id``).

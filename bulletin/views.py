@@ -11,20 +11,11 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from bulletin import media, pagecache, print_edition, redirects, seo
 from bulletin.filters import ArticleSearchFilter
-from bulletin.models import (
-    Article,
-    ArticlePerson,
-    ArticlePhoto,
-    Issue,
-    PublicationStatus,
-    Section,
-    ShareLink,
-    Topic,
-    table_of_contents,
-)
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, ShareLink, Topic, table_of_contents
 from events.models import Event
 from people.models import Person
 from publishing import images, search
+from publishing.models import PublicationStatus
 from publishing.sanitize import text_content
 
 LATEST_NEWS_COUNT = 8

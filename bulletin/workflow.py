@@ -25,19 +25,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bulletin import media, pagecache, print_edition, redirects
-from bulletin.models import (
-    EDITS,
-    ROUND_STARTS,
-    Article,
-    ArticlePerson,
-    ArticlePhoto,
-    Issue,
-    ReviewStage,
-    ShareLink,
-    WorkflowLog,
-)
-from bulletin.models import PublicationStatus as S
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ShareLink
 from publishing import notify
+from publishing.models import ACTION_LABELS, EDITS, ROUND_STARTS, ReviewStage, WorkflowLog
+from publishing.models import PublicationStatus as S
 from publishing.slugs import unique_slug
 from publishing.templatetags.names import full_name
 
@@ -59,22 +50,6 @@ ALLOWED = {
     "publish": Rule(frozenset({S.APPROVED}), "publish"),
     "withdraw": Rule(frozenset({S.PUBLISHED}), "withdraw"),
     "reopen": Rule(frozenset({S.WITHDRAWN}), "submit"),
-}
-
-ACTION_LABELS = {
-    "submit": "提交审核",
-    "approve": "审核通过",
-    "send_back": "退回修改",
-    "publish": "发布",
-    "withdraw": "撤稿",
-    "reopen": "重新编辑",
-    "revise": "修改已发布稿件",
-    "restore": "恢复旧版本",
-    "release": "发布本期",
-    "unpublish": "撤回本期",
-    "edit": "修改内容",
-    "restart": "修改后重新审核",
-    "delete": "删除",
 }
 
 DELETABLE = frozenset({S.DRAFT, S.WITHDRAWN})

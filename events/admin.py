@@ -1,9 +1,9 @@
 from django.contrib import admin
 
 from bulletin.admin import RefreshesPublicPages, WorkflowAdminMixin
-from bulletin.models import PublicationStatus
 from events.forms import EventForm
 from events.models import Event
+from publishing.models import PublicationStatus
 
 
 @admin.register(Event)

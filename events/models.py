@@ -5,10 +5,10 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bulletin.models import PublicationStatus, Reviewable, writes
 from publishing import search
 from publishing.diff import text_of
 from publishing.links import page_url
+from publishing.models import PublicationStatus, Reviewable, writes
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, pinyin_slug
 

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from bulletin.admin import RefreshesPublicPages, image_preview
+from bulletin.admin import RefreshesPublicPages
 from people.models import Person
+from publishing.admin import image_preview
 
 
 @admin.register(Person)

@@ -2,11 +2,11 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from bulletin.models import DerivedFieldsModel
 from publishing import search
 from publishing.diff import text_of
 from publishing.images import PublicImageField
 from publishing.links import page_url
+from publishing.models import DerivedFieldsModel
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, name_slug
 

@@ -22,18 +22,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from bulletin.models import (
-    Article,
-    ArticlePerson,
-    ArticlePhoto,
-    Issue,
-    PublicationStatus,
-    ReviewStage,
-    Section,
-    Topic,
-)
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
 from events.models import Event
 from people.models import Person
+from publishing.models import PublicationStatus, ReviewStage
 
 PASSWORD = "s3cret-for-tests-only"
 
@@ -352,8 +344,9 @@ def group(name):
         for app_label, codename in grants.get(name, []):
             obj.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         if name == CHIEF_EDITOR:
+            # Granted on the review models, which have moved to the publishing app since.
             for codename in importlib.import_module("bulletin.migrations.0007_chief_manages_review").GRANTS:
-                obj.permissions.add(Permission.objects.get(content_type__app_label="bulletin", codename=codename))
+                obj.permissions.add(Permission.objects.get(content_type__app_label="publishing", codename=codename))
     return obj
 
 

@@ -17,8 +17,8 @@ ALL_MODELS = [
     "bulletin.section",
     "bulletin.topic",
     "bulletin.article",
-    "bulletin.reviewstage",
-    "bulletin.workflowlog",
+    "publishing.reviewstage",
+    "publishing.workflowlog",
     "people.person",
     "events.event",
     "auth.user",
@@ -29,7 +29,7 @@ ALL_MODELS = [
     "axes.accessfailurelog",
 ]
 # The decision log is written by the workflow only, the sign-in records by django-axes.
-ADDABLE_MODELS = [model for model in ALL_MODELS if model != "bulletin.workflowlog" and not model.startswith("axes.")]
+ADDABLE_MODELS = [model for model in ALL_MODELS if model != "publishing.workflowlog" and not model.startswith("axes.")]
 EDITOR_VIEWS = [
     "bulletin.issue",
     "bulletin.section",
@@ -75,7 +75,7 @@ def test_superuser_can_open_every_add_form(admin_client, model):
 
 
 def test_not_even_a_superuser_can_write_a_decision_log_row_by_hand(admin_client):
-    assert admin_client.get(admin_url("bulletin.workflowlog", "add")).status_code == 403
+    assert admin_client.get(admin_url("publishing.workflowlog", "add")).status_code == 403
 
 
 @pytest.mark.parametrize("model", EDITOR_VIEWS)

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import Article, Issue, ReviewStage, WorkflowLog
+from bulletin.models import Article, Issue
+from publishing.models import ACTION_LABELS, ReviewStage, WorkflowLog
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +101,7 @@ def test_the_article_page_offers_exactly_the_decisions_the_user_may_take(
     buttons = panel(read_page(client.get(admin_url(article)))).buttons()
 
     assert buttons == expected
-    decisions = [workflow.ACTION_LABELS[action] for action in workflow.available_actions(article, user)]
+    decisions = [ACTION_LABELS[action] for action in workflow.available_actions(article, user)]
     assert decisions == [label for label in expected if label != "修改已发布稿件"]
 
 
@@ -671,7 +672,7 @@ def test_the_chief_can_read_the_decision_log(newsroom, client, read_page):
     article = newsroom.approved(title=TITLE)
     client.force_login(newsroom.chief)
 
-    page = read_page(client.get(reverse("admin:bulletin_workflowlog_changelist")))
+    page = read_page(client.get(reverse("admin:publishing_workflowlog_changelist")))
 
     assert page.contains(f"稿件：{TITLE}")
     assert page.in_order("审核通过", "终审", "zhubian", "同意刊发")
@@ -685,7 +686,7 @@ def test_nobody_can_add_change_or_delete_a_decision_log_row(newsroom, client):
     entry = WorkflowLog.objects.filter(object_id=article.pk).latest("at")
     client.force_login(newsroom.superuser)
 
-    assert client.post(reverse("admin:bulletin_workflowlog_add"), {"comment": "补记"}).status_code == 403
+    assert client.post(reverse("admin:publishing_workflowlog_add"), {"comment": "补记"}).status_code == 403
     assert client.post(admin_url(entry), {"comment": "改过的意见"}).status_code == 403
     assert client.post(admin_url(entry, "delete"), {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
@@ -695,8 +696,8 @@ def test_nobody_can_add_change_or_delete_a_decision_log_row(newsroom, client):
 def test_an_editor_cannot_open_the_review_stages_or_the_decision_log(newsroom, client):
     client.force_login(newsroom.author)
 
-    assert client.get(reverse("admin:bulletin_reviewstage_changelist")).status_code == 403
-    assert client.get(reverse("admin:bulletin_workflowlog_changelist")).status_code == 403
+    assert client.get(reverse("admin:publishing_reviewstage_changelist")).status_code == 403
+    assert client.get(reverse("admin:publishing_workflowlog_changelist")).status_code == 403
 
 
 def test_a_released_issue_is_not_released_again_from_a_stale_page(newsroom, issue, client, read_page):

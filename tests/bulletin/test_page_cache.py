@@ -23,8 +23,8 @@ from django.utils.http import http_date
 
 from bulletin import pagecache, workflow
 from bulletin.filters import ArticleSearchFilter
-from bulletin.models import PendingInvalidation
 from people.filters import PersonFilter
+from publishing.models import PendingInvalidation
 from tests import factories as make
 from tests import faults
 

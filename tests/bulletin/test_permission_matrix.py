@@ -10,7 +10,8 @@ import pytest
 from django.db import transaction
 
 from bulletin import workflow
-from bulletin.models import Article, ReviewStage, WorkflowLog
+from bulletin.models import Article
+from publishing.models import ReviewStage, WorkflowLog
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

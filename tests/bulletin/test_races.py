@@ -21,7 +21,8 @@ from django.test import Client
 from django.urls import reverse
 
 from bulletin import workflow
-from bulletin.models import Article, WorkflowLog
+from bulletin.models import Article
+from publishing.models import WorkflowLog
 from tests import factories as make
 from tests.conftest import Page
 

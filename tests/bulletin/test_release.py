@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import Article, Issue, WorkflowLog
+from bulletin.models import Article, Issue
+from publishing.models import WorkflowLog
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import Article, ReviewStage, WorkflowLog
+from bulletin.models import Article
+from publishing.models import ReviewStage, WorkflowLog
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from bulletin import workflow
-from bulletin.models import Article, WorkflowLog
+from bulletin.models import Article
+from publishing.models import WorkflowLog
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import WorkflowLog
 from events.models import Event
+from publishing.models import ACTION_LABELS, WorkflowLog
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_the_event_page_offers_exactly_the_decisions_the_user_may_take(
     buttons = panel(read_page(client.get(admin_url(event)))).buttons()
 
     assert buttons == expected
-    assert buttons == [workflow.ACTION_LABELS[a] for a in workflow.available_actions(event, user)]
+    assert buttons == [ACTION_LABELS[a] for a in workflow.available_actions(event, user)]
 
 
 def test_the_author_of_an_event_who_also_reviews_cannot_approve_it(newsroom, client, read_page):

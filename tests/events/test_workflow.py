@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import WorkflowLog
 from events.models import Event
+from publishing.models import WorkflowLog
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

@@ -15,19 +15,21 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from bulletin import demo
-from bulletin.models import Article, ArticlePhoto, Issue, ReviewStage, Section
+from bulletin.demo import content
+from bulletin.models import Article, ArticlePhoto, Issue, Section
 from events.models import Event
 from people.models import Person
 from publishing import search
 from publishing.diff import text_of
+from publishing.models import ReviewStage
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FIRST = [("people", "0001_initial"), ("bulletin", "0001_initial"), ("events", "0001_initial")]
-REPORT = demo.ISSUE_2026_5[0]  # the plenary report, with its author
-SHAN = demo.PEOPLE["shan"]
+DEMO = content.read()
+REPORT = DEMO.issues[2026, 5]["articles"][0]  # the plenary report, with its author
+SHAN = DEMO.people["shan"]
 
 
 def migrate(targets):
@@ -68,7 +70,7 @@ def write_first_content(old):
         subtitle=REPORT["subtitle"],
         byline=REPORT["byline"],
         summary=REPORT["summary"],
-        body=demo._html(REPORT["body"]),
+        body=REPORT["body"],
         slug="ning-xin-ju-li",
         first_page=1,
         last_page=5,
@@ -85,7 +87,7 @@ def write_first_content(old):
     )
     old.get_model("people", "Person").objects.create(name="7号讲解员", slug="7-hao")
     old.get_model("bulletin", "ArticlePerson").objects.create(
-        article=article, person=person, role="author", printed_title=demo.LEADER
+        article=article, person=person, role="author", printed_title=SHAN["title"]
     )
     topic = old.get_model("bulletin", "Topic").objects.create(name="科学普及", slug="kexue-puji")
     article.topics.add(topic)
@@ -107,7 +109,7 @@ def test_content_of_the_first_migrations_survives_every_upgrade(fresh_content_ty
     issue = Issue.objects.get(running_number=125)
     assert issue.published_at == timezone.make_aware(datetime(2026, 10, 30))
     article = Article.objects.get(title=REPORT["title"])
-    assert article.body == demo._html(REPORT["body"])
+    assert article.body == REPORT["body"]
     assert (article.subtitle, article.byline, article.first_page, article.status) == (
         REPORT["subtitle"],
         REPORT["byline"],
@@ -119,7 +121,7 @@ def test_content_of_the_first_migrations_survives_every_upgrade(fresh_content_ty
         article.summary, text_of(article.body), article.byline, article.contributor
     )
     assert list(article.person_links.values_list("person__name", "role", "printed_title")) == [
-        (SHAN["name"], "author", demo.LEADER)
+        (SHAN["name"], "author", SHAN["title"])
     ]
     assert list(article.topics.values_list("name", flat=True)) == ["科学普及"]
     # Review stages did not exist: an article waiting for review starts again as a draft.

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import WorkflowLog
+from publishing.models import WorkflowLog
 from tests import factories as make
 from tests.print.conftest import squeezed
 

@@ -7,7 +7,7 @@ or a shell after a cache outage, and says whether anything is left.
 from django.core.management.base import BaseCommand, CommandError
 
 from bulletin import pagecache
-from bulletin.models import PendingInvalidation
+from publishing.models import PendingInvalidation
 
 
 class Command(BaseCommand):
