@@ -21,49 +21,53 @@ from django.utils.html import escape
 
 DIRECTORY = Path(__file__).resolve().parent
 
-# What each kind of entry may say: a misspelt optional field would otherwise be dropped unseen.
-ISSUE_FIELDS = {
-    "year",
-    "number",
-    "running_number",
-    "status",
-    "released_on",
-    "page_count",
-    "theme",
-    "cover_caption",
-    "cover",
-    "articles",
-}
-ARTICLE_FIELDS = {
-    "ref",
-    "section",
-    "kicker",
-    "title",
-    "subtitle",
-    "summary",
-    "body",
-    "byline",
-    "contributor",
-    "pages",
-    "people",
-    "topics",
-    "photos",
-    "status",
-    "published_at",
-}
-EVENT_FIELDS = {
-    "slug",
-    "title",
-    "status",
-    "start_date",
-    "end_date",
-    "start_time",
-    "end_time",
-    "place",
-    "organiser",
-    "description",
-    "people",
-    "articles",
+# The fields each kind of entry may have: a misspelt optional field would otherwise go unseen.
+FIELDS = {
+    "user": {"role", "group", "superuser", "username", "password", "last_name", "first_name"},
+    "subsection": {"name", "parent", "order", "description"},
+    "issue": {
+        "year",
+        "number",
+        "running_number",
+        "status",
+        "released_on",
+        "page_count",
+        "theme",
+        "cover_caption",
+        "cover",
+        "articles",
+    },
+    "article": {
+        "ref",
+        "section",
+        "kicker",
+        "title",
+        "subtitle",
+        "summary",
+        "body",
+        "byline",
+        "contributor",
+        "pages",
+        "people",
+        "topics",
+        "photos",
+        "status",
+        "published_at",
+    },
+    "event": {
+        "slug",
+        "title",
+        "status",
+        "start_date",
+        "end_date",
+        "start_time",
+        "end_time",
+        "place",
+        "organiser",
+        "description",
+        "people",
+        "articles",
+    },
 }
 
 
@@ -81,23 +85,24 @@ class Content:
 
 
 def read():
-    """Read every data file; raise ``ValueError`` naming the file of an entry with an unknown field."""
+    """Read every data file; raise ``ValueError`` naming an entry with a field it may not have."""
     site = _read("site.toml")
-    palettes = {name: _palette(colours) for name, colours in site["palettes"].items()}
-    people = {key: spec | {"bio": html(spec["bio"])} for key, spec in _read("people.toml").items()}
+    _check_all(site["users"], "user", "site.toml")
+    _check_all(site["subsections"], "subsection", "site.toml")
+    palettes = {name: _tuples(colours) for name, colours in site["palettes"].items()}
+    people = {key: spec | {"bio": _html(spec["bio"])} for key, spec in _read("people.toml").items()}
     issues = {}
     for path in sorted((DIRECTORY / "issues").glob("*.toml")):
-        issue = _read(path)
-        _check(issue, ISSUE_FIELDS, path.name)
-        issue["articles"] = [_article(spec, people, palettes, path.name) for spec in issue["articles"]]
+        name = f"issues/{path.name}"
+        issue = _read(name)
+        _check(issue, "issue", name)
+        issue["articles"] = [_article(spec, people, palettes, name) for spec in issue["articles"]]
         if "cover" in issue:
             issue["cover"] = palettes[issue["cover"]]
         issues[issue["year"], issue["number"]] = issue
     news = [_article(spec, people, palettes, "news.toml") for spec in _read("news.toml")["articles"]]
     events = _read("events.toml")["events"]
-    for spec in events:
-        _check(spec, EVENT_FIELDS, "events.toml")
-        spec["description"] = html(spec["description"])
+    _check_all(events, "event", "events.toml")
     return Content(
         users=site["users"],
         subsections=site["subsections"],
@@ -105,11 +110,11 @@ def read():
         people=people,
         issues=issues,
         news=news,
-        events=events,
+        events=[spec | {"description": _html(spec["description"])} for spec in events],
     )
 
 
-def html(text):
+def _html(text):
     """Plain text, one paragraph per line and ``## `` before a subhead, as HTML."""
     blocks = []
     for line in text.strip().splitlines():
@@ -126,16 +131,22 @@ def _read(name):
         return tomllib.load(file)
 
 
-def _check(spec, fields, where):
-    unknown = spec.keys() - fields
+def _check(spec, kind, where):
+    unknown = spec.keys() - FIELDS[kind]
     if unknown:
-        raise ValueError(f"{where}：《{spec.get('title', '')}》有未知字段 {', '.join(sorted(unknown))}")
+        entry = spec.get("title") or spec.get("username") or spec.get("name") or ""
+        raise ValueError(f"演示数据 {where} {entry}：没有这样的字段 {', '.join(sorted(unknown))}")
+
+
+def _check_all(specs, kind, where):
+    for spec in specs:
+        _check(spec, kind, where)
 
 
 def _article(spec, people, palettes, where):
-    _check(spec, ARTICLE_FIELDS, where)
+    _check(spec, "article", where)
     return spec | {
-        "body": html(spec["body"]),
+        "body": _html(spec["body"]),
         "people": [_credit(people, *entry) for entry in spec.get("people", ())],
         "photos": [(caption, palettes[palette]) for caption, palette in spec.get("photos", ())],
     }
@@ -146,9 +157,10 @@ def _credit(people, key, role, title=None):
     return key, role, title or people[key]["title"]
 
 
-def _palette(colours):
-    """Colours as PIL takes them: each an (r, g, b) tuple."""
-    return {
-        part: tuple(tuple(colour) for colour in value) if isinstance(value[0], list) else tuple(value)
-        for part, value in colours.items()
-    }
+def _tuples(value):
+    """TOML's arrays as tuples, the form PIL takes colours in."""
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    return value

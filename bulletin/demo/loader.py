@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from bulletin import workflow
 from bulletin.demo import content, pictures
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, PublicationStatus, Section, Topic
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
 from events.models import Event
 from people.models import Person
+from publishing.models import PublicationStatus
 from publishing.slugs import pinyin_slug
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -74,8 +75,7 @@ def _load_users(specs):
     User = get_user_model()
     users = {}
     for spec in specs:
-        group = spec.get("group")
-        superuser = group is None
+        superuser = spec.get("superuser", False)
         user, _ = User.objects.update_or_create(
             username=spec["username"],
             defaults={
@@ -90,7 +90,7 @@ def _load_users(specs):
         password_validation.validate_password(spec["password"], user)
         user.set_password(spec["password"])
         user.save(update_fields=["password"])
-        user.groups.set([] if superuser else [Group.objects.get(name=group)])
+        user.groups.set([] if superuser else [Group.objects.get(name=spec["group"])])
         users[spec["username"]] = user
     return users
 

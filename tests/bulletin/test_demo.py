@@ -1,0 +1,103 @@
+"""The demo content: every entry of the data files is loaded, and loading again changes nothing."""
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from bulletin import demo
+from bulletin.demo import content
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
+from events.models import Event
+from people.models import Person
+from publishing.models import WorkflowLog
+
+ROWS = [Issue, Section, Topic, Article, ArticlePerson, ArticlePhoto, WorkflowLog, Person, Event, get_user_model()]
+
+
+def row_counts():
+    return {model._meta.label: model.objects.count() for model in ROWS}
+
+
+def stored_files(media_root):
+    return {path: path.read_bytes() for path in Path(media_root).rglob("*") if path.is_file()}
+
+
+@pytest.mark.django_db
+def test_every_entry_of_the_data_files_is_loaded():
+    data = content.read()
+
+    demo.load()
+
+    for (year, number), issue in data.issues.items():
+        titles = Article.objects.filter(issue__year=year, issue__number=number).values_list("title", flat=True)
+        assert sorted(titles) == sorted(spec["title"] for spec in issue["articles"])
+    assert sorted(Article.objects.filter(issue=None).values_list("title", flat=True)) == sorted(
+        spec["title"] for spec in data.news
+    )
+    assert sorted(Person.objects.values_list("name", "organisation")) == sorted(
+        (spec["name"], spec["organisation"]) for spec in data.people.values()
+    )
+    assert sorted(Event.objects.values_list("slug", flat=True)) == sorted(spec["slug"] for spec in data.events)
+    assert set(data.topics) <= set(Topic.objects.values_list("name", flat=True))
+    assert {spec["name"] for spec in data.subsections} <= set(Section.objects.values_list("name", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_second_load_creates_no_row_and_rewrites_no_file(media_root):
+    demo.load()
+    counts, files = row_counts(), stored_files(media_root)
+
+    demo.load()
+
+    assert row_counts() == counts
+    assert stored_files(media_root) == files
+
+
+@pytest.mark.django_db
+def test_articles_waiting_for_review_got_there_through_the_workflow():
+    demo.load()
+
+    approved = Article.objects.get(title="省科协召开学术年会筹备工作会议")
+    assert approved.status == "approved"
+    assert list(approved.workflow_log.values_list("action", flat=True)) == [
+        "submit",
+        "approve",
+        "approve",
+        "approve",
+    ]
+
+
+def test_a_misspelt_field_in_a_data_file_is_refused(tmp_path, monkeypatch):
+    copy = shutil.copytree(content.DIRECTORY, tmp_path / "demo")
+    news = copy / "news.toml"
+    news.write_text(news.read_text().replace("[[articles]]\n", '[[articles]]\nsubtitel = "副题"\n', 1))
+    monkeypatch.setattr(content, "DIRECTORY", copy)
+
+    with pytest.raises(ValueError, match=r"news\.toml.*subtitel"):
+        content.read()
+
+
+@pytest.mark.django_db
+def test_load_demo_prints_each_login_it_has_set(settings):
+    settings.DEBUG = True
+    output = io.StringIO()
+
+    call_command("load_demo", stdout=output)
+
+    for spec in content.read().users:
+        assert spec["username"] in output.getvalue()
+        assert spec["password"] in output.getvalue()
+        assert get_user_model().objects.get(username=spec["username"]).check_password(spec["password"])
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_when_debug_is_off_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--force"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not Article.objects.exists()
