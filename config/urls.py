@@ -15,7 +15,7 @@ urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
     # The admin's address comes from the environment (settings.ADMIN_URL).
-    path(f"{settings.ADMIN_URL}review/", include("bulletin.review_urls")),
+    path(f"{settings.ADMIN_URL}review/", include("bulletin.admin.review_urls")),
     path(f"{settings.ADMIN_URL}editor/images/", editor_uploads.upload_image, name="editor-image-upload"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bulletin.admin import RefreshesPublicPages, WorkflowAdminMixin
+from bulletin.admin.workflow import RefreshesPublicPages, WorkflowAdminMixin
 from events.forms import EventForm
 from events.models import Event
 from publishing.models import PublicationStatus

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from bulletin.admin import RefreshesPublicPages
+from bulletin.admin.workflow import RefreshesPublicPages
 from people.models import Person
 from publishing.admin import image_preview
 

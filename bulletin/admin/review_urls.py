@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from bulletin import review_views as views
+from bulletin.admin import review as views
 
 app_name = "review"
 

@@ -1,0 +1,180 @@
+"""The issue's admin page: its articles in printed order, the page check, release and the print
+edition."""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from bulletin import print_edition, redirects, workflow
+from bulletin.admin import actions
+from bulletin.admin.workflow import RefreshesPublicPages, save_content
+from bulletin.forms import IssueArticleForm, IssueArticleFormSet
+from bulletin.models import Article, Issue, IssuePrint
+from publishing.admin import image_preview, reverse_or_none
+from publishing.templatetags.names import full_name
+
+
+class IssueArticleInline(admin.TabularInline):
+    model = Article
+    form = IssueArticleForm
+    formset = IssueArticleFormSet
+    template = "admin/bulletin/issue/articles_inline.html"
+    fields = ["section", "position", "title", "first_page", "last_page", "status"]
+    readonly_fields = ["status"]
+    extra = 0
+    show_change_link = True
+    verbose_name = "本期稿件"
+    verbose_name_plural = "本期稿件（按目录顺序，可直接修改栏目、顺序和页码；已发布的稿件请在稿件页修改）"
+
+    def get_queryset(self, request):
+        # Revisions of published articles are not part of the issue until they replace them.
+        return super().get_queryset(request).originals().select_related("section", "section__parent").in_toc_order()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "section":
+            # A bare select keeps each row on one line; sections are managed on their own page.
+            field.widget = field.widget.widget
+        return field
+
+
+@admin.register(Issue)
+class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
+    list_display = ["__str__", "theme", "released_on", "page_count", "article_count", "status", "published_at"]
+    list_filter = ["status", "year"]
+    search_fields = ["theme", "cover_caption", "=year", "=running_number"]
+    ordering = ["-year", "-number"]
+    readonly_fields = ["status", "published_at", "cover_preview", "flatplan"]
+    inlines = [IssueArticleInline]
+    fieldsets = [
+        (None, {"fields": [("year", "number", "running_number"), "theme", "released_on", "status", "published_at"]}),
+        ("封面", {"fields": ["cover_image", "cover_preview", "cover_caption"]}),
+        ("印刷版", {"fields": ["page_count", "print_pdf", "flatplan"]}),
+    ]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/release/",
+                self.admin_site.admin_view(actions.release_issue),
+                {"model_admin": self},
+                name="bulletin_issue_release",
+            ),
+            path(
+                "<int:object_id>/unpublish/",
+                self.admin_site.admin_view(actions.unpublish_issue),
+                {"model_admin": self},
+                name="bulletin_issue_unpublish",
+            ),
+            path(
+                "<int:object_id>/print/",
+                self.admin_site.admin_view(actions.build_issue_print),
+                {"model_admin": self},
+                name="bulletin_issue_print",
+            ),
+            path(
+                "<int:object_id>/print/<int:print_id>/",
+                self.admin_site.admin_view(actions.download_issue_print),
+                {"model_admin": self},
+                name="bulletin_issue_print_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_queryset(self, request):
+        # Pending revisions of published articles are not extra articles of the issue.
+        originals = Count("articles", filter=Q(articles__live_article__isnull=True))
+        return super().get_queryset(request).annotate(num_articles=originals)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context.update(
+                {
+                    "may_release": request.user.has_perm("bulletin.release_issue"),
+                    "is_released": obj.status == Issue.Status.PUBLISHED,
+                    "board_url": reverse_or_none("review:issue-board", pk=obj.pk),
+                    "release_url": reverse("admin:bulletin_issue_release", args=[obj.pk]),
+                    "unpublish_url": reverse("admin:bulletin_issue_unpublish", args=[obj.pk]),
+                    **self.print_context(request, obj),
+                }
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def print_context(self, request, issue):
+        """The print edition panel: who may build, the layouts to choose from, the PDFs so far."""
+        editions = list(issue.prints.select_related("requested_by"))
+        for edition in editions:
+            edition.download_url = (
+                reverse("admin:bulletin_issue_print_download", args=[issue.pk, edition.pk]) if edition.file else None
+            )
+            edition.requested_by_name = full_name(edition.requested_by) if edition.requested_by else ""
+        return {
+            "print_refusal": print_edition.refusal(issue, request.user),
+            "print_url": reverse("admin:bulletin_issue_print", args=[issue.pk]),
+            "print_papers": IssuePrint.Paper.choices,
+            "print_default_paper": print_edition.public_layout().paper,
+            "print_editions": editions,
+            "print_pending": any(e.state in (IssuePrint.State.QUEUED, IssuePrint.State.BUILDING) for e in editions),
+        }
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Correcting a released issue's year or number moves all its articles' addresses.
+        with redirects.remembering_addresses(obj.articles.all()):
+            return super().save_model(request, obj, form, change)
+
+    def changes_public_pages(self, issue):
+        # A released issue's metadata and its articles' places (the inline) are on public pages.
+        return issue.status == Issue.Status.PUBLISHED
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The cover, the theme and the articles' places are printed too (a no-op for drafts).
+        print_edition.schedule_rebuild(form.instance.pk)
+
+    @admin.display(description="稿件数", ordering="num_articles")
+    def article_count(self, issue):
+        return issue.num_articles
+
+    @admin.display(description="封面预览")
+    def cover_preview(self, issue):
+        return image_preview(issue.cover_image, large=True)
+
+    @admin.display(description="页码检查")
+    def flatplan(self, issue):
+        if issue.pk is None:
+            return "保存后显示"
+        report = issue.flatplan_report()
+        if issue.page_count and report.ok:
+            return "页码连续，与目录顺序一致。"
+        parts = []
+        if not issue.page_count:
+            parts.append(format_html("<p>{}</p>", "未填写页数，无法检查缺页。"))
+        elif report.uncovered_pages:
+            pages = "、".join(str(p) for p in report.uncovered_pages)
+            parts.append(format_html("<p>没有稿件的页：第 {} 页</p>", pages))
+        if report.out_of_order:
+            items = format_html_join(
+                "", "<li>《{}》（{}，第 {} 页）</li>", ((a.title, a.section, a.page_range) for a in report.out_of_order)
+            )
+            parts.append(format_html("<p>页码比目录中排在前面的稿件还靠前：</p><ul>{}</ul>", items))
+        else:
+            parts.append(format_html("<p>{}</p>", "页码顺序与目录一致。"))
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    def save_formset(self, request, form, formset, change):
+        if not isinstance(formset, IssueArticleFormSet):
+            return super().save_formset(request, form, formset, change)
+        saved = formset.save(commit=False)
+        changed = {article.pk: names for article, names in formset.changed_objects}
+        for article in saved:
+            save_content(article, request.user)
+            article.save()
+            if article.pk in changed:
+                fields = [name for name in changed[article.pk] if name != "loaded_version"]
+                workflow.record_edit(article, by=request.user, fields=fields)
+        for article in formset.deleted_objects:
+            workflow.delete(article, by=request.user)
+        formset.save_m2m()
