@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
@@ -21,7 +20,6 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from publishing import search
-from publishing.diff import text_of
 from publishing.images import PublicImageField
 from publishing.links import page_url
 from publishing.models import (
@@ -31,6 +29,7 @@ from publishing.models import (
     PublicationStatus,
     Reviewable,
     ReviewStage,
+    Searchable,
     StatefulModel,
     WorkflowLog,
     writes,
@@ -407,8 +406,10 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(Reviewable):
+class Article(Reviewable, Searchable):
     Status = PublicationStatus
+    search_title_from = ("kicker", "title", "subtitle")
+    search_body_from = ("summary", "body", "byline", "contributor")
 
     issue = models.ForeignKey(
         Issue,
@@ -447,11 +448,6 @@ class Article(Reviewable):
         editable=False,
         help_text="已发布稿件的修改稿：审核通过并发布后替换线上版本",
     )
-    search_title = models.TextField("检索用标题", blank=True, default="", editable=False)
-    search_body = models.TextField("检索用正文", blank=True, default="", editable=False)
-    # The two above as PostgreSQL's tsvector (NULL elsewhere): ranking reads it instead of
-    # segmenting every matching body again, which took seconds for a common word.
-    search_document = SearchVectorField("检索文档", null=True, editable=False)
     # The search text is derived from the other fields; history keeps what editors wrote.
     history = HistoricalRecords(verbose_name="修改记录", excluded_fields=[*search.SEARCH_FIELDS, search.DOCUMENT_FIELD])
 
@@ -521,8 +517,6 @@ class Article(Reviewable):
                 self.slug = ""
             fill_slug(self, pinyin_slug(self.title), Article.objects.originals().filter(issue_id=self.issue_id))
             self._stored_title = self.title
-        if writes(update_fields, search.SEARCH_FIELDS):
-            self.derive_search_fields()
 
     def _slug_follows_title(self):
         """Whether a new title should bring a new slug: only before the article is first published,
@@ -536,12 +530,6 @@ class Article(Reviewable):
             return False
         derived = pinyin_slug(stored)
         return self.slug == derived or re.fullmatch(rf"{re.escape(derived)}-\d+", self.slug or "") is not None
-
-    def derive_search_fields(self):
-        """Fill the segmented text ``publishing.search`` reads; the title counts more than the body."""
-        self.search_title = search.index_text(self.kicker, self.title, self.subtitle)
-        self.search_body = search.index_text(self.summary, text_of(self.body), self.byline, self.contributor)
-        self.search_document = search.document(self.search_title, self.search_body)
 
     @property
     def teaser_photo(self):

@@ -1,14 +1,11 @@
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from publishing import search
-from publishing.diff import text_of
 from publishing.links import page_url
-from publishing.models import PublicationStatus, Reviewable, writes
+from publishing.models import PublicationStatus, Reviewable, Searchable, writes
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, pinyin_slug
 
@@ -43,8 +40,10 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(Reviewable):
+class Event(Reviewable, Searchable):
     Status = PublicationStatus
+    search_title_from = ("title",)
+    search_body_from = ("place", "organiser", "description")
 
     title = models.CharField("活动名称", max_length=200)
     slug = models.SlugField("网址名", max_length=80, unique=True, blank=True, help_text="留空则按名称拼音生成")
@@ -57,9 +56,6 @@ class Event(Reviewable):
     description = RichTextField("活动介绍", blank=True)
     articles = models.ManyToManyField("bulletin.Article", verbose_name="相关稿件", blank=True, related_name="events")
     people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
-    search_title = models.TextField("检索用名称", blank=True, default="", editable=False)
-    search_body = models.TextField("检索用介绍", blank=True, default="", editable=False)
-    search_document = SearchVectorField("检索文档", null=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -91,14 +87,6 @@ class Event(Reviewable):
         super().derive_fields(update_fields)
         if writes(update_fields, ["slug"]):
             fill_slug(self, pinyin_slug(self.title), Event.objects)
-        if writes(update_fields, search.SEARCH_FIELDS):
-            self.derive_search_fields()
-
-    def derive_search_fields(self):
-        """Fill the segmented text ``publishing.search`` reads; the name counts more than the rest."""
-        self.search_title = search.index_text(self.title)
-        self.search_body = search.index_text(self.place, self.organiser, text_of(self.description))
-        self.search_document = search.document(self.search_title, self.search_body)
 
     @property
     def is_multi_day(self):

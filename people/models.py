@@ -1,12 +1,9 @@
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from publishing import search
-from publishing.diff import text_of
 from publishing.images import PublicImageField
 from publishing.links import page_url
-from publishing.models import DerivedFieldsModel
+from publishing.models import Searchable
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, name_slug
 
@@ -34,7 +31,10 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(Q(Exists(in_article)) | Q(Exists(in_event)))
 
 
-class Person(DerivedFieldsModel):
+class Person(Searchable):
+    search_title_from = ("name",)
+    search_body_from = ("title", "organisation", "bio")
+
     name = models.CharField("姓名", max_length=50)
     slug = models.SlugField(
         "网址名",
@@ -62,9 +62,6 @@ class Person(DerivedFieldsModel):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
-    search_title = models.TextField("检索用姓名", blank=True, default="", editable=False)
-    search_body = models.TextField("检索用简介", blank=True, default="", editable=False)
-    search_document = SearchVectorField("检索文档", null=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -80,12 +77,6 @@ class Person(DerivedFieldsModel):
         return page_url("people:person-detail", slug=self.slug)
 
     def derive_fields(self, update_fields=None):
+        super().derive_fields(update_fields)
         fill_slug(self, name_slug(self.name), Person.objects)
-        self.derive_search_fields()
         self.initial = initial_of(self.slug)
-
-    def derive_search_fields(self):
-        """Fill the segmented text ``publishing.search`` reads; the name counts more than the rest."""
-        self.search_title = search.index_text(self.name)
-        self.search_body = search.index_text(self.title, self.organisation, text_of(self.bio))
-        self.search_document = search.document(self.search_title, self.search_body)

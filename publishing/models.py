@@ -3,7 +3,8 @@
 ``PublicationStatus`` and the review stages (三审制) describe where a piece stands; ``Reviewable``
 is the abstract model of content that goes through review, ``WorkflowLog`` records each decision
 and each change of its text. The state changes only in the content apps' workflow module, never
-through an ordinary save (``StatefulModel``). ``PendingInvalidation`` belongs to the page cache
+through an ordinary save (``StatefulModel``). ``Searchable`` content keeps the text readers search
+(``publishing.search``). ``PendingInvalidation`` belongs to the page cache
 (``publishing.pagecache``).
 """
 
@@ -11,10 +12,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from publishing import search
 from publishing.sanitize import clean_line, clean_lines
 
 
@@ -89,8 +92,9 @@ class DerivedFieldsModel(models.Model):
 
     def derive_fields(self, update_fields=None):
         """Fill the derived fields. ``update_fields`` is what the save writes (None: everything),
-        so that costly ones (segmenting a long text) are left alone when they would not be written."""
-        raise NotImplementedError
+        so that costly ones (segmenting a long text) are left alone when they would not be written.
+        Abstract models that fill their own (``Reviewable``, ``Searchable``) call ``super()``, so
+        that they combine."""
 
     def clean_fields(self, exclude=None):
         # Before the checks, so that a unique name is compared as it will be stored.
@@ -105,6 +109,36 @@ class DerivedFieldsModel(models.Model):
 def writes(update_fields, names):
     """Whether a save with ``update_fields`` writes any of ``names``."""
     return update_fields is None or not set(names).isdisjoint(update_fields)
+
+
+class Searchable(DerivedFieldsModel):
+    """Content readers find through ``publishing.search``.
+
+    The segmented text is derived on save from the fields the model names in
+    ``search_title_from`` (what counts most: a title, a name) and ``search_body_from``.
+    """
+
+    search_title_from = ()
+    search_body_from = ()
+
+    search_title = models.TextField("检索用标题", blank=True, default="", editable=False)
+    search_body = models.TextField("检索用正文", blank=True, default="", editable=False)
+    # The two above as PostgreSQL's tsvector (NULL elsewhere): ranking reads it instead of
+    # segmenting every matching body again, which took seconds for a common word.
+    search_document = SearchVectorField("检索文档", null=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def derive_fields(self, update_fields=None):
+        super().derive_fields(update_fields)
+        if writes(update_fields, search.SEARCH_FIELDS):
+            self.derive_search_fields()
+
+    def derive_search_fields(self):
+        """Fill the segmented text ``publishing.search`` reads; the title counts more than the body."""
+        self.search_title, self.search_body = search.texts(self, self.search_title_from, self.search_body_from)
+        self.search_document = search.document(self.search_title, self.search_body)
 
 
 class ReviewStage(models.Model):
@@ -248,6 +282,7 @@ class Reviewable(StatefulModel, DerivedFieldsModel):
         ]
 
     def derive_fields(self, update_fields=None):
+        super().derive_fields(update_fields)
         if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 

@@ -22,10 +22,13 @@ from functools import reduce
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
+from django.db.migrations.operations.base import Operation
 from django.db.models import Case, F, Q, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from publishing.diff import text_of
+from publishing.sanitize import RichTextField
 from publishing.segmenter import tokenizer
 
 # Longer queries are cut here: no reader types a hundred characters to find an article.
@@ -40,6 +43,9 @@ DOCUMENT_FIELD = "search_document"
 # A query matching more articles than this ranks the newest this many of them: ranking reads
 # every candidate's document, and no reader pages past the first few hundred results.
 RANK_WINDOW = 200
+# Rows a migration segments and writes at a time: one UPDATE each, within SQLite's 999
+# parameters a statement (two per row and field).
+BATCH_SIZE = 200
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -67,6 +73,19 @@ def index_text(*parts):
     """The text kept for searching ``parts``: Chinese characters in order, then the words."""
     text = "\n".join(part for part in parts if part)
     return " ".join([*HAN.findall(text), *words(text)])
+
+
+def texts(row, title_from, body_from):
+    """The ``search_title`` and ``search_body`` of ``row``, a model instance (today's or a
+    migration's): the index text of the fields named in ``title_from`` and in ``body_from``,
+    rich text read as its text."""
+    return index_text(*_values(row, title_from)), index_text(*_values(row, body_from))
+
+
+def _values(row, names):
+    for name in names:
+        value = getattr(row, name)
+        yield text_of(value) if isinstance(row._meta.get_field(name), RichTextField) else value
 
 
 # Queries -----------------------------------------------------------------------------------------
@@ -248,38 +267,120 @@ def _pattern(query):
     return re.compile("|".join(re.escape(term) for term in query.highlights), re.IGNORECASE)
 
 
-# Indexes -----------------------------------------------------------------------------------------
+# Migrations --------------------------------------------------------------------------------------
 
 
-def add_index(model, name, schema_editor):
-    """Create the GIN index on ``search_vector()`` of ``model``, on PostgreSQL only.
+class SearchOperation(Operation):
+    """A migration step on a model's search text or its PostgreSQL index.
 
-    For migrations (RunPython): SQLite has no full-text index, and Django's index machinery
-    compiles the same expression ``matching()`` filters on, so the planner can use it.
+    It changes no model state (the fields come and go by ordinary ``AddField`` operations) and
+    works on the migration's historical model, never on today's. A step that is
+    ``postgresql_only`` does nothing on other databases.
     """
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.add_index(model, GinIndex(search_vector(), name=name))
+
+    reversible = True
+    postgresql_only = False
+
+    def __init__(self, model_name):
+        self.model_name = model_name
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if self._runs_on(schema_editor):
+            self.forwards(from_state.apps.get_model(app_label, self.model_name), schema_editor)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if self._runs_on(schema_editor):
+            self.backwards(from_state.apps.get_model(app_label, self.model_name), schema_editor)
+
+    def _runs_on(self, schema_editor):
+        return schema_editor.connection.vendor == "postgresql" or not self.postgresql_only
 
 
-def remove_index(model, name, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.remove_index(model, GinIndex(search_vector(), name=name))
+class FillSearchText(SearchOperation):
+    """Derive ``search_title`` and ``search_body`` of every row from the fields named, as
+    ``Searchable`` does on save, ``BATCH_SIZE`` rows at a time, so that a large table is never
+    read whole into memory."""
+
+    reduces_to_sql = False
+
+    def __init__(self, model_name, *, title_from, body_from):
+        super().__init__(model_name)
+        self.title_from, self.body_from = title_from, body_from
+
+    def describe(self):
+        return f"Fill the search text of {self.model_name}"
+
+    def forwards(self, model, schema_editor):
+        rows = model._base_manager.using(schema_editor.connection.alias)
+        for batch in _batches(rows.only(*self.title_from, *self.body_from), BATCH_SIZE):
+            for row in batch:
+                row.search_title, row.search_body = texts(row, self.title_from, self.body_from)
+            rows.bulk_update(batch, SEARCH_FIELDS)
+
+    def backwards(self, model, schema_editor):
+        # The text goes with its columns when the migration's AddField operations are reversed.
+        pass
 
 
-def store_documents(model, expression_index, document_index, schema_editor):
-    """For migrations: fill ``model``'s stored document from its search text and index it in
-    place of the expression index (PostgreSQL only; SQLite has neither)."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    # The old index goes first and the new one comes last: an index present during the UPDATE
-    # would be maintained row by row, several times slower than building it once.
-    remove_index(model, expression_index, schema_editor)
-    model.objects.update(search_document=search_vector())
-    schema_editor.add_index(model, GinIndex(fields=[DOCUMENT_FIELD], name=document_index))
+def _batches(rows, size):
+    """``rows`` in lists of ``size`` by primary key, each read by a query of its own."""
+    rows = rows.order_by("pk")
+    batch = list(rows[:size])
+    while batch:
+        yield batch
+        batch = list(rows.filter(pk__gt=batch[-1].pk)[:size]) if len(batch) == size else []
 
 
-def unstore_documents(model, expression_index, document_index, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    add_index(model, expression_index, schema_editor)
-    schema_editor.remove_index(model, GinIndex(fields=[DOCUMENT_FIELD], name=document_index))
+class AddSearchIndex(SearchOperation):
+    """The GIN index ``name`` on ``search_vector()`` of the model, on PostgreSQL only.
+
+    SQLite has no full-text index. Django's index machinery compiles the expression
+    ``matching()`` filtered on at the time, so the planner could use the index.
+    """
+
+    postgresql_only = True
+
+    def __init__(self, model_name, name):
+        super().__init__(model_name)
+        self.index = GinIndex(search_vector(), name=name)
+
+    def describe(self):
+        return f"Create the search index {self.index.name} on {self.model_name} (PostgreSQL)"
+
+    def forwards(self, model, schema_editor):
+        schema_editor.add_index(model, self.index)
+
+    def backwards(self, model, schema_editor):
+        schema_editor.remove_index(model, self.index)
+
+
+class StoreSearchDocuments(SearchOperation):
+    """Fill the stored ``search_document`` from the search text and index it under ``name`` in
+    place of the ``AddSearchIndex`` index ``replaces`` (PostgreSQL only; SQLite has neither)."""
+
+    postgresql_only = True
+    reduces_to_sql = False
+
+    def __init__(self, model_name, *, replaces, name):
+        super().__init__(model_name)
+        self.replaced = GinIndex(search_vector(), name=replaces)
+        self.index = GinIndex(fields=[DOCUMENT_FIELD], name=name)
+
+    def describe(self):
+        return f"Store the search documents of {self.model_name} under the index {self.index.name} (PostgreSQL)"
+
+    def forwards(self, model, schema_editor):
+        # The old index goes first and the new one comes last: an index present during the UPDATE
+        # would be maintained row by row, several times slower than building it once. One
+        # statement rather than batches: the database computes each document from its own row, so
+        # nothing is read into this process.
+        schema_editor.remove_index(model, self.replaced)
+        model._base_manager.using(schema_editor.connection.alias).update(search_document=search_vector())
+        schema_editor.add_index(model, self.index)
+
+    def backwards(self, model, schema_editor):
+        schema_editor.add_index(model, self.replaced)
+        schema_editor.remove_index(model, self.index)

@@ -5,17 +5,6 @@ from django.db import migrations
 
 from publishing import search
 
-EXPRESSION_INDEX = "person_search"  # of the search migration before
-DOCUMENT_INDEX = "person_search_document"
-
-
-def store_documents(apps, schema_editor):
-    search.store_documents(apps.get_model("people", "Person"), EXPRESSION_INDEX, DOCUMENT_INDEX, schema_editor)
-
-
-def unstore_documents(apps, schema_editor):
-    search.unstore_documents(apps.get_model("people", "Person"), EXPRESSION_INDEX, DOCUMENT_INDEX, schema_editor)
-
 
 class Migration(migrations.Migration):
 
@@ -29,5 +18,5 @@ class Migration(migrations.Migration):
             name='search_document',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name='检索文档'),
         ),
-        migrations.RunPython(store_documents, unstore_documents),
+        search.StoreSearchDocuments('person', replaces='person_search', name='person_search_document'),
     ]

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from bulletin import workflow
 from bulletin.models import Article
+from events.models import Event
+from people.models import Person
 from publishing import search
 from tests import factories as make
 
@@ -389,6 +391,42 @@ def test_an_event_is_found_by_its_place(client, read_page):
     make.event(title="科技活动周开幕式", place="郑州科技馆")
 
     assert read_page(client.get(SEARCH, {"q": "科技馆"})).region("活动").contains("科技活动周开幕式")
+
+
+def test_a_person_is_found_by_a_word_of_their_bio(client, read_page, published_issue):
+    scientist = make.person("郑晓华", bio="<p>长期从事<strong>小麦赤霉病</strong>防控研究。</p>")
+    make.link(make.article(published_issue, title="春耕访谈"), scientist)
+
+    assert read_page(client.get(SEARCH, {"q": "赤霉病"})).region("人物").contains("郑晓华")
+
+
+@pytest.mark.parametrize(
+    ("model", "fields", "words"),
+    [
+        (
+            Article,
+            {"kicker": "专访：", "body": "<p>防治<em>赤霉病</em>。</p>", "byline": "文_余明"},
+            ["专访", "赤霉病", "余明"],
+        ),
+        (
+            Person,
+            {"name": "郑晓华", "organisation": "省农科院", "bio": "<p>研究<em>赤霉病</em>。</p>"},
+            ["郑晓华", "农科院", "赤霉病"],
+        ),
+        (
+            Event,
+            {"title": "防控现场会", "place": "郑州科技馆", "description": "<p>讲解<em>赤霉病</em>。</p>"},
+            ["现场会", "科技馆", "赤霉病"],
+        ),
+    ],
+    ids=["article", "person", "event"],
+)
+def test_articles_people_and_events_are_found_by_the_fields_they_name_for_search(model, fields, words, published_issue):
+    create = {Article: lambda **f: make.article(published_issue, **f), Person: make.person, Event: make.event}[model]
+    found = create(**fields)
+
+    for word in words:
+        assert list(search.matching(model.objects.all(), search.parse_query(word))) == [found], word
 
 
 # Queries ------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Rows are written with the historical models of the first migrations (the models 
 then the database is migrated to the latest state and read with today's models.
 """
 
+import importlib
 from datetime import date, datetime
 
 import pytest
@@ -13,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bulletin.demo import content
@@ -146,6 +148,25 @@ def test_derived_fields_of_people_photos_and_events_are_filled_by_the_upgrade(fr
     assert event.search_title == search.index_text(event.title)
     assert list(event.articles.values_list("title", flat=True)) == [REPORT["title"]]
     assert list(event.people.values_list("name", flat=True)) == [SHAN["name"]]
+
+
+def test_the_search_text_migration_reads_and_writes_a_batch_of_rows_at_a_time(monkeypatch):
+    people = [make.person(f"研究员{i}", organisation="省农科院", bio=f"<p>第{i}篇论文</p>") for i in range(3)]
+    Person.objects.update(search_title="", search_body="")
+    monkeypatch.setattr(search, "BATCH_SIZE", 2)
+    migration = importlib.import_module("people.migrations.0004_search").Migration
+    (fill,) = [operation for operation in migration.operations if isinstance(operation, search.FillSearchText)]
+    state = MigrationExecutor(connection).loader.project_state(("people", "0004_search"))
+
+    with CaptureQueriesContext(connection) as queries, connection.schema_editor() as editor:
+        fill.database_forwards("people", editor, state, state)
+
+    statements = [query["sql"].split()[0] for query in queries if "people_person" in query["sql"]]
+    assert statements == ["SELECT", "UPDATE", "SELECT", "UPDATE"]
+    for person in people:
+        person.refresh_from_db()
+        assert person.search_title == search.index_text(person.name)
+        assert person.search_body == search.index_text(person.title, person.organisation, text_of(person.bio))
 
 
 def test_the_upgrade_keeps_an_existing_section_and_adds_the_missing_ones_and_the_roles(fresh_content_types):
