@@ -114,7 +114,7 @@ def without_page_cache():
     from django.conf import settings
     from django.test import override_settings
 
-    middleware = [m for m in settings.MIDDLEWARE if m != "bulletin.pagecache.PageCacheMiddleware"]
+    middleware = [m for m in settings.MIDDLEWARE if m != "publishing.pagecache.PageCacheMiddleware"]
     return override_settings(MIDDLEWARE=middleware)
 
 

@@ -36,7 +36,7 @@ BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
 DATABASES = {"quick": "bulletin_bench_quick", "standard": "bulletin_bench", "large": "bulletin_bench_large"}
 # Readers with no cookie get the cached page. A request carrying credentials is "personal" to
-# bulletin.pagecache, which builds it afresh and never stores it: the uncached cost of a page.
+# publishing.pagecache, which builds it afresh and never stores it: the uncached cost of a page.
 UNCACHED = ("Authorization: Bearer benchmark",)
 # Enough requests for every worker to have built every page, within a bounded time per page.
 WARM_REQUESTS = 40

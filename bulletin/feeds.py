@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from bulletin import pagecache, seo
+from bulletin import seo
 from bulletin.models import Article, Issue, Section
+from publishing import pagecache
 
 FEED_LENGTH = 30
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from publishing import search
+from publishing import pagecache, search
 from publishing.images import PublicImageField
 from publishing.links import page_url
 from publishing.models import (
@@ -345,6 +345,33 @@ class ArticleQuerySet(models.QuerySet):
             Exists(later_submission)
         )
         return articles.exclude(Exists(approved_this_round)).order_by("stage_entered_at", "pk")
+
+    def page_tags(self):
+        """The page-cache tags (``publishing.pagecache``) of every page that shows any of these articles,
+        as they are now.
+
+        Four queries however many articles: their own columns, then their people, topics and events.
+        """
+        tags = {pagecache.LISTINGS}
+        for pk, live, issue, section, parent in self.values_list(
+            "pk", "live_article_id", "issue_id", "section_id", "section__parent_id"
+        ):
+            tags.add(pagecache.tag_of("article", live or pk))
+            tags.update(
+                pagecache.tag_of(kind, key)
+                for kind, key in (("issue", issue), ("section", section), ("section", parent))
+                if key
+            )
+        ids = self.values("pk")
+        related = (
+            ("person", ArticlePerson.objects.filter(article__in=ids).values_list("person_id", flat=True)),
+            ("topic", Article.topics.through.objects.filter(article__in=ids).values_list("topic_id", flat=True)),
+            # The events that cover them, through the relation the events app declares on articles.
+            ("event", Article.events.through.objects.filter(article__in=ids).values_list("event_id", flat=True)),
+        )
+        for kind, keys in related:
+            tags.update(pagecache.tag_of(kind, key) for key in keys)
+        return tags
 
     def for_queue(self):
         return self.select_related("review_stage", "section", "issue", "created_by", "live_article")

@@ -3,7 +3,8 @@
 An issue's PDF is made from the content and the table of contents its public page shows
 (``for_toc()`` grouped by ``table_of_contents``), written as one HTML document
 (``templates/print/issue.html``, styled by ``static/css/print-edition.css``) and laid out by
-WeasyPrint. Building takes seconds, so it runs as a task (``bulletin.tasks.build_print``):
+WeasyPrint. Building takes seconds, so it runs as a task (:func:`build_print`, run by django-tasks:
+in-process in development, by the ``db_worker`` service in production):
 
 * :func:`request_build` — a user asks for a PDF of an issue in one layout (paper, page numbers);
 * :func:`schedule_rebuild` — a released issue's content changed: its public PDF follows.
@@ -30,10 +31,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import task
 
-from bulletin import pagecache
 from bulletin.models import Article, Issue, IssuePrint, table_of_contents
-from publishing import images
+from publishing import images, pagecache
 from publishing.models import PublicationStatus
 
 logger = logging.getLogger(__name__)
@@ -152,17 +153,21 @@ def schedule_rebuild(issue_id):
         _enqueue_on_commit(edition_id, run_after=moment)
 
 
-def _enqueue_on_commit(edition_id, *, run_after=None):
-    from bulletin import tasks  # tasks imports this module
+@task()
+def build_print(edition_id):
+    """Build (or confirm as current) the PDF of one ``IssuePrint``; see :func:`build_edition`."""
+    return build_edition(edition_id).state
 
-    task = tasks.build_print
+
+def _enqueue_on_commit(edition_id, *, run_after=None):
+    job = build_print
     if run_after is not None:
-        if not task.get_backend().supports_defer:
+        if not job.get_backend().supports_defer:
             # The immediate backend (development) cannot wait: the PDF follows at the next change.
             logger.info("Not rebuilding edition %s at %s: the task backend runs nothing later", edition_id, run_after)
             return
-        task = task.using(run_after=run_after)
-    transaction.on_commit(lambda: task.enqueue(edition_id))
+        job = job.using(run_after=run_after)
+    transaction.on_commit(lambda: job.enqueue(edition_id))
 
 
 def public_edition(issue):

@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from bulletin.docx_import import BYLINE, BYLINE_PHOTOS_TOO, split_byline
+from bulletin.models import ArticlePerson
 from publishing import images
 from publishing.sanitize import text_content
 
@@ -125,8 +126,6 @@ def author_names(byline):
 
 def authors(article):
     """schema.org ``Person`` objects of the article's authors: its linked authors, else its byline."""
-    from bulletin.models import ArticlePerson
-
     linked = [link.person for link in article.person_links.all() if link.role == ArticlePerson.Role.AUTHOR]
     if linked:
         return [

@@ -9,12 +9,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bulletin import media, pagecache, print_edition, redirects, seo
+from bulletin import media, print_edition, redirects, seo
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, ShareLink, Topic, table_of_contents
 from events.models import Event
 from people.models import Person
-from publishing import images, search
+from publishing import images, pagecache, search
 from publishing.models import PublicationStatus
 from publishing.sanitize import text_content
 
@@ -122,7 +122,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        pagecache.depends_on(self.request, *pagecache.article_page_tags(article))
+        pagecache.depends_on(self.request, *article_page_tags(article))
         previous, following = neighbours_in_issue(article)
         related = Article.objects.public().related_to(article)[:RELATED_COUNT]
         return super().get_context_data(
@@ -133,6 +133,19 @@ class ArticleDetailView(DetailView):
             absolute_url=seo.absolute_url(article.get_absolute_url()),
             **kwargs,
         )
+
+
+def article_page_tags(article):
+    """What an article page shows besides itself: its issue's contents (previous and next), and
+    articles related through its section or people. Reads only what ``for_detail()`` loaded."""
+    tags = {
+        pagecache.tag_of("article", article.live_article_id or article.pk),
+        pagecache.tag_of("section", article.section_id),
+    }
+    if article.issue_id:
+        tags.add(pagecache.tag_of("issue", article.issue_id))
+    tags.update(pagecache.tag_of("person", link.person_id) for link in article.person_links.all())
+    return tags
 
 
 def neighbours_in_issue(article):

@@ -2,7 +2,7 @@
 
 Each transition is a plain function that checks the actor's permission and the current state,
 changes the state, writes a ``WorkflowLog`` row and queues its notification (and, when readers
-see the change, makes the cached pages that show it stale (``bulletin.pagecache``) and
+see the change, makes the cached pages that show it stale (``publishing.pagecache``) and
 rebuilds the PDF of a released issue (``bulletin.print_edition``)), in one transaction.
 ``ALLOWED`` is the single table of what may happen in which state; the admin asks
 ``available_actions()`` which buttons to show, and the functions check again on the server.
@@ -24,9 +24,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bulletin import media, pagecache, print_edition, redirects
+from bulletin import media, print_edition, redirects
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, ShareLink
-from publishing import notify
+from publishing import notify, pagecache
 from publishing.models import ACTION_LABELS, EDITS, ROUND_STARTS, ReviewStage, WorkflowLog
 from publishing.models import PublicationStatus as S
 from publishing.slugs import unique_slug
@@ -410,15 +410,14 @@ def _readers_see(obj, *, before=frozenset(), issue_ids=()):
 
 
 def _readers_see_issue(issue):
-    pagecache.invalidate_on_commit(pagecache.article_tags(Article.objects.filter(issue=issue)) | {pagecache.tag(issue)})
+    pagecache.invalidate_on_commit(Article.objects.filter(issue=issue).page_tags() | {pagecache.tag(issue)})
     print_edition.schedule_rebuild(issue.pk)
     media.readers_see(issue)
 
 
 def _public_pages_of(obj):
-    """The cache tags of the public pages that show an article or event (bulletin.pagecache)."""
-    same = type(obj).objects.filter(pk=obj.pk)
-    return pagecache.article_tags(same) if isinstance(obj, Article) else pagecache.event_tags(same)
+    """The cache tags of the public pages that show an article or event (publishing.pagecache)."""
+    return type(obj).objects.filter(pk=obj.pk).page_tags()
 
 
 def _permission(obj, verb):

@@ -72,8 +72,8 @@ MIDDLEWARE = [
     # Above all that may touch the database, below the security headers: a request that fails
     # because the database cannot be reached is answered 503, not 500 (config.outages).
     "config.outages.DatabaseOutageMiddleware",
-    # Before sessions and users: a cached page is served without touching either (bulletin.pagecache).
-    "bulletin.pagecache.PageCacheMiddleware",
+    # Before sessions and users: a cached page is served without touching either (publishing.pagecache).
+    "publishing.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,7 +140,7 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions live in the database, so a Redis failure logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Longest life of a cached public page; publishing and scheduled times end it sooner
-# (bulletin.pagecache). 0 turns the page cache off (benchmarks of uncached pages).
+# (publishing.pagecache). 0 turns the page cache off (benchmarks of uncached pages).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -322,7 +322,7 @@ LOGGING = {
         "django.request": {"handlers": [] if DEBUG else ["mail_admins"], "propagate": True, "filters": ["no_outages"]},
         "config.outages": {"filters": ["once_a_minute"]},
         "django_redis.cache": {"filters": ["once_a_minute"]},
-        "bulletin.pagecache": {"filters": ["once_a_minute"]},
+        "publishing.pagecache": {"filters": ["once_a_minute"]},
         # WeasyPrint logs each step of every PDF at INFO; its warnings (a missing image) still show.
         "weasyprint.progress": {"level": "WARNING"},
     },

@@ -7,6 +7,7 @@ from bulletin.sitemaps import SITEMAPS
 from bulletin.views import RobotsView, media_file
 from config import health
 from publishing import editor_uploads
+from publishing.pagecache import LISTINGS, cached
 
 # django_ckeditor_5's own URLs are left out: its upload view lets any staff member store any
 # Pillow-readable file, metadata and all, under the uploader's file name at the media root. The
@@ -18,7 +19,8 @@ urlpatterns = [
     path(f"{settings.ADMIN_URL}review/", include("bulletin.admin.review_urls")),
     path(f"{settings.ADMIN_URL}editor/images/", editor_uploads.upload_image, name="editor-image-upload"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # django.contrib.sitemaps pages a long sitemap with ?p=.
+    path("sitemap.xml", cached(sitemap, lists={LISTINGS}, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
     # nginx serves what readers may see straight from the public tree; the rest is asked of the app.
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<name>.+)$", media_file, name="media"),
     path("robots.txt", RobotsView.as_view(), name="robots"),

@@ -4,15 +4,36 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from publishing import pagecache
 from publishing.links import page_url
 from publishing.models import PublicationStatus, Reviewable, Searchable, writes
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, pinyin_slug
 
+# The page-cache tag of the event lists and the calendar.
+EVENTS = "events"
+
 
 class EventQuerySet(models.QuerySet):
     def public(self):
         return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=timezone.now())
+
+    def page_tags(self):
+        """The page-cache tags (``publishing.pagecache``) of every page that shows any of these events:
+        their own pages, the lists,
+        and the pages of the people and articles they are linked to."""
+        tags = {pagecache.LISTINGS, EVENTS}
+        tags.update(pagecache.tag_of("event", pk) for pk in self.values_list("pk", flat=True))
+        ids = self.values("pk")
+        tags.update(
+            pagecache.tag_of("person", pk)
+            for pk in Event.people.through.objects.filter(event__in=ids).values_list("person_id", flat=True)
+        )
+        tags.update(
+            pagecache.tag_of("article", pk)
+            for pk in Event.articles.through.objects.filter(event__in=ids).values_list("article_id", flat=True)
+        )
+        return tags
 
     def upcoming(self, today=None):
         """Events not yet over, soonest first (an event running today is still upcoming)."""

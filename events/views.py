@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from bulletin import pagecache, seo
+from bulletin import seo
 from bulletin.models import Article
 from events import calendar, ics
 from events.models import Event
 from people.models import Person
+from publishing import pagecache
 
 ICALENDAR = "text/calendar; charset=utf-8"
 # The feed reaches this far back, so a subscribed calendar keeps last year's events.

@@ -1,3 +1,6 @@
+import operator
+from functools import reduce
+
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
@@ -21,14 +24,16 @@ class PersonQuerySet(models.QuerySet):
         """People a reader can already meet in published content.
 
         A person entered only for a draft stays off the site, so an unpublished story does
-        not leak through the directory.
+        not leak through the directory. What counts as published is each kind of content's own
+        ``public()``: of every model that names people (articles, events), read through the
+        relation it declares, so that people need know none of them.
         """
-        from bulletin.models import Article
-        from events.models import Event
-
-        in_article = Article.objects.public().filter(person_links__person=OuterRef("pk"))
-        in_event = Event.objects.public().filter(people=OuterRef("pk"))
-        return self.filter(Q(Exists(in_article)) | Q(Exists(in_event)))
+        shown = [
+            Exists(relation.related_model.objects.public().filter(**{relation.field.name: OuterRef("pk")}))
+            for relation in self.model._meta.related_objects
+            if relation.many_to_many and hasattr(relation.related_model.objects, "public")
+        ]
+        return self.filter(reduce(operator.or_, (Q(e) for e in shown))) if shown else self.none()
 
 
 class Person(Searchable):

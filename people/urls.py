@@ -1,10 +1,14 @@
 from django.urls import path
 
 from people import views
+from publishing.pagecache import LISTINGS, PAGED, cached
 
 app_name = "people"
 
+# The list reads the fields of people.filters.PersonFilter.
+LIST_PARAMETERS = ("organisation", "initial", "page")
+
 urlpatterns = [
-    path("", views.PersonListView.as_view(), name="person-list"),
-    path("<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("", cached(views.PersonListView.as_view(), lists={LISTINGS}, reads=LIST_PARAMETERS), name="person-list"),
+    path("<slug:slug>/", cached(views.PersonDetailView.as_view(), reads=PAGED), name="person-detail"),
 ]

@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from bulletin import pagecache
 from bulletin.models import Article, ArticlePerson
 from people.filters import PersonFilter
 from people.models import Person
+from publishing import pagecache
 
 
 class PersonListView(FilterView):

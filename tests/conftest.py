@@ -290,7 +290,7 @@ def count_queries():
     """``count_queries(client, url)`` → how many SQL queries a GET of ``url`` runs (must be 200).
 
     The page is built afresh: the cache is emptied first, or a second call would measure a
-    cached copy (bulletin.pagecache) instead of the page.
+    cached copy (publishing.pagecache) instead of the page.
     """
 
     def count(client, url):

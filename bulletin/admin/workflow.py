@@ -6,8 +6,9 @@ from django.db import transaction
 from django.urls import path, reverse
 from django.utils import timezone
 
-from bulletin import media, pagecache, workflow
+from bulletin import media, workflow
 from bulletin.admin import actions
+from publishing import pagecache
 from publishing.diff import text_of
 from publishing.models import ACTION_LABELS, PublicationStatus
 from publishing.sanitize import RichTextField
@@ -31,7 +32,7 @@ def save_content(obj, user):
 
 class RefreshesPublicPages:
     """Admin pages whose saves and deletions change what readers see: once the change is
-    committed, cached public pages are built afresh (``bulletin.pagecache``), and the files readers
+    committed, cached public pages are built afresh (``publishing.pagecache``), and the files readers
     may fetch follow (``bulletin.media``: a new cover of a released issue, a new portrait)."""
 
     def changes_public_pages(self, obj):

@@ -1,4 +1,4 @@
-"""Whole-page caching of public pages (bulletin.pagecache): never stale, never personal.
+"""Whole-page caching of public pages (publishing.pagecache): never stale, never personal.
 
 Runs against Redis when REDIS_URL is set (CI) and the in-memory cache otherwise; the tests of a
 stalled Redis start one of their own (tests.faults). Cached pages depend on tags: each publishing
@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
-from bulletin import pagecache, workflow
+from bulletin import workflow
 from bulletin.filters import ArticleSearchFilter
 from people.filters import PersonFilter
+from publishing import pagecache
 from publishing.models import PendingInvalidation
 from tests import factories as make
 from tests import faults
@@ -391,8 +392,8 @@ def test_tracking_parameters_are_not_carried_into_the_links_of_a_page(client, re
 
 
 def test_the_search_and_people_pages_keep_every_filter_they_offer():
-    assert set(pagecache.CACHED_PAGES["bulletin:search"].reads) == {"q", "page", *ArticleSearchFilter.base_filters}
-    assert set(pagecache.CACHED_PAGES["people:person-list"].reads) == {"page", *PersonFilter.base_filters}
+    assert set(pagecache.cached_pages()["bulletin:search"].reads) == {"q", "page", *ArticleSearchFilter.base_filters}
+    assert set(pagecache.cached_pages()["people:person-list"].reads) == {"page", *PersonFilter.base_filters}
 
 
 # Scheduled content ----------------------------------------------------------------------------
@@ -753,7 +754,7 @@ def test_every_cached_page_is_stored_and_served_from_the_cache(client, published
         "events:calendar-feed": reverse("events:calendar-feed"),
         "sitemap": SITEMAP,
     }
-    assert set(urls) == set(pagecache.CACHED_PAGES)
+    assert set(urls) == set(pagecache.cached_pages())
 
     for name, url in urls.items():
         assert client.get(url)[CACHE] == "miss", name

@@ -13,10 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from bulletin import backup, demo, media, pagecache
+from bulletin import backup, demo, media
 from bulletin.models import Article, Issue, Section
 from events.models import Event
 from people.models import Person
+from publishing import pagecache
 from publishing.models import WorkflowLog
 from tests import factories as make
 

@@ -152,7 +152,7 @@ def test_a_redis_outage_is_written_once_without_tracebacks_not_once_per_cache_ca
     entries = outage_logs()
     [failure] = [entry for entry in entries if entry["logger"] == "django_redis.cache"]
     assert "Connection refused" in failure["message"]
-    assert len([entry for entry in entries if entry["logger"] == "bulletin.pagecache"]) <= 1
+    assert len([entry for entry in entries if entry["logger"] == "publishing.pagecache"]) <= 1
     assert not [entry for entry in entries if "exception" in entry]
 
 

@@ -6,8 +6,8 @@ import time
 import pytest
 from django.core.cache import cache
 
-from bulletin import pagecache
 from config import outages
+from publishing import pagecache
 from tests import factories as make
 from tests import faults
 

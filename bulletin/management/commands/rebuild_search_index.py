@@ -2,11 +2,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from tqdm import tqdm
 
-from bulletin import pagecache
 from bulletin.models import Article
 from events.models import Event
 from people.models import Person
-from publishing import search, segmenter
+from publishing import pagecache, search, segmenter
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Apply the page-cache invalidations still waiting in the database (bulletin.pagecache).
+"""Apply the page-cache invalidations still waiting in the database (publishing.pagecache).
 
 Web processes apply them on their own before they next serve a cached page; this is for a timer
 or a shell after a cache outage, and says whether anything is left.
@@ -6,7 +6,7 @@ or a shell after a cache outage, and says whether anything is left.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin import pagecache
+from publishing import pagecache
 from publishing.models import PendingInvalidation
 
 

@@ -1,7 +1,8 @@
 """Whole public pages cached for anonymous readers, with conditional requests (ETag, 304).
 
-What is cached: GET requests for the pages listed in ``CACHED_PAGES`` (home, archive, issue,
-article, news, section, topic, people, events, calendar, feeds, sitemap, search) from readers who
+What is cached: GET requests for the pages each app's URLconf declares with :func:`cached` (home,
+archive, issue, article, news, section, topic, people, events, calendar, feeds, sitemap, search)
+from readers who
 carry no session or messages cookie, and only 200 responses that set no cookie and do not say
 ``private``/``no-cache``/``no-store`` (``never_cache`` previews never are). Anyone with a session
 cookie — every logged-in editor — gets a freshly built page, which is never stored. HEAD is
@@ -15,15 +16,17 @@ Invalidation is by dependency: each stored page is stamped with the versions of 
 built from, and a copy whose stamp no longer matches is built again. A tag names a piece of
 content (``article:12``, ``issue:3``, ``section:4``, ``topic:2``, ``person:7``, ``event:9``) or a
 family of lists (``listings``: home, archive, news, search, site feeds, sitemap, people;
-``events``: the event lists and calendar); every page also depends on ``site``.
+``events``: the event lists and calendar); every page also depends on ``site``. This module knows
+no content: each app declares its pages where it routes them, and the tags of its content next
+to that content (``bulletin.cache_tags``, ``events.cache_tags``).
 
-* **What a page depends on.** ``CACHED_PAGES`` gives each page's list tags; pages about one thing
+* **What a page depends on.** :func:`cached` gives each page's list tags; pages about one thing
   add their own with :func:`depends_on` while they are built (an article page: the article, its
   issue, section and people, since its neighbours and related articles come from those). A page
   about one thing that names nothing is not stored, so a forgotten dependency costs speed, never
   correctness.
-* **What a change touches.** ``bulletin.workflow`` asks :func:`article_tags`/:func:`event_tags`
-  for the tags of what it is about to change, before and after the change (an edited article may
+* **What a change touches.** ``bulletin.workflow`` asks the content's own tags (``page_tags`` of
+  ``bulletin.cache_tags`` and ``events.cache_tags``) for what it is about to change, before and after the change (an edited article may
   have moved section or lost a person), and invalidates their union on commit. Publishing one
   article thus rebuilds its page, its issue, its section (and the parent column), its topics and
   people, the lists, and the articles related to it; the thousands of other article pages stay
@@ -31,7 +34,7 @@ family of lists (``listings``: home, archive, news, search, site feeds, sitemap,
   reach headings, navigation and names on many pages, and are rare: they bump ``site``
   (:func:`content_changed`), as do the demo loader and a search reindex.
 * **Nothing is lost with the commit.** :func:`invalidate_on_commit` writes the tags to the
-  database in the transaction of the change (:class:`~bulletin.models.PendingInvalidation`);
+  database in the transaction of the change (:class:`~publishing.models.PendingInvalidation`);
   after the commit it tells the cache and deletes the row. If the cache cannot be told (Redis
   stalled, the process stopped), the row stays and is applied before a cached copy is served
   again: each process asks the database whether rows are waiting at most every
@@ -46,7 +49,7 @@ family of lists (``listings``: home, archive, news, search, site feeds, sitemap,
   before it was built is still current when it reads the versions to stamp it (one MGET), so a
   page built from data read before a commit is never stamped with the versions written after it.
 * **Next scheduled time.** The soonest ``published_at`` still in the future among published
-  articles, issues and events (one query, cached per epoch and recomputed once that moment has
+  content of every kind (every ``StatefulModel``: articles, issues, events; one query, cached per epoch and recomputed once that moment has
   passed) is part of every key. Once it passes, every key changes, so scheduled content appears
   on time and nothing shows early: a page built before the moment is never served after it.
 * **Local date**: event lists and the calendar split past from upcoming by today's date.
@@ -67,6 +70,7 @@ tried again after ``UNAVAILABLE_RETRY_SECONDS`` with no restart. Sessions never 
 served.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -74,17 +78,19 @@ import time
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.http import QueryDict
-from django.urls import Resolver404, resolve
+from django.urls import URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from publishing.models import PendingInvalidation
+from publishing.models import PendingInvalidation, PublicationStatus, StatefulModel
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +105,6 @@ CACHE_HEADER = "X-Page-Cache"
 
 SITE = "site"
 LISTINGS = "listings"
-EVENTS = "events"
 
 
 class Cached(NamedTuple):
@@ -111,35 +116,33 @@ class Cached(NamedTuple):
 
 
 PAGED = ("page",)
-# Each cached page; a parameter it reads but does not declare would never reach it.
-CACHED_PAGES = {
-    "bulletin:home": Cached({LISTINGS}),
-    "bulletin:issue-archive": Cached({LISTINGS}),
-    "bulletin:issue-detail": Cached(),
-    "bulletin:article-detail": Cached(),
-    "bulletin:news-list": Cached({LISTINGS}, PAGED),
-    "bulletin:news-detail": Cached(),
-    "bulletin:section-detail": Cached(reads=PAGED),
-    "bulletin:topic-detail": Cached(reads=PAGED),
-    # The search terms and the fields of bulletin.filters.ArticleSearchFilter.
-    "bulletin:search": Cached({LISTINGS}, ("q", "section", "year", "issue", "person", "page")),
-    "bulletin:feed-rss": Cached({LISTINGS}),
-    "bulletin:feed-atom": Cached({LISTINGS}),
-    "bulletin:issue-feed-rss": Cached(),
-    "bulletin:issue-feed-atom": Cached(),
-    "bulletin:section-feed-rss": Cached(),
-    "bulletin:section-feed-atom": Cached(),
-    # The fields of people.filters.PersonFilter.
-    "people:person-list": Cached({LISTINGS}, ("organisation", "initial", "page")),
-    "people:person-detail": Cached(reads=PAGED),
-    "events:event-list": Cached({EVENTS}, PAGED),
-    "events:event-month": Cached({EVENTS}),
-    "events:event-detail": Cached(),
-    "events:event-ics": Cached(),
-    "events:calendar-feed": Cached({EVENTS}),
-    # django.contrib.sitemaps pages a long sitemap with ?p=.
-    "sitemap": Cached({LISTINGS}, ("p",)),
-}
+
+
+def cached(view, *, lists=(), reads=()):
+    """``view`` as a cached public page (in a URLconf: ``path("", cached(HomeView.as_view(),
+    lists={LISTINGS}), name="home")``): ``lists`` are the list tags it depends on, ``reads`` the
+    query parameters it reads. A parameter it reads but does not declare would never reach it."""
+
+    @functools.wraps(view)
+    def page(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    page.page_cache = Cached(frozenset(lists), tuple(reads))
+    return page
+
+
+def cached_pages(resolver=None, namespace=""):
+    """``{view name: Cached}`` of every page declared with :func:`cached` in the URLconf."""
+    pages = {}
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            pages.update(cached_pages(pattern, inner))
+        elif hasattr(pattern.callback, "page_cache") and pattern.name:
+            pages[f"{namespace}{pattern.name}"] = pattern.callback.page_cache
+    return pages
+
+
 # Cookies that may make a page differ from what every other reader sees.
 PERSONAL_COOKIES = ("messages",)
 
@@ -162,62 +165,6 @@ def depends_on(request, *tags):
     if not hasattr(request, "page_tags"):
         request.page_tags = set()
     request.page_tags.update(tags)
-
-
-def article_page_tags(article):
-    """What an article page shows besides itself: its issue's contents (previous and next), and
-    articles related through its section or people. Reads only what ``for_detail()`` loaded."""
-    tags = {tag_of("article", article.live_article_id or article.pk), tag_of("section", article.section_id)}
-    if article.issue_id:
-        tags.add(tag_of("issue", article.issue_id))
-    tags.update(tag_of("person", link.person_id) for link in article.person_links.all())
-    return tags
-
-
-def article_tags(articles):
-    """Tags of every page that shows any of ``articles`` (a queryset), as they are now.
-
-    Four queries however many articles: their own columns, then their people, topics and events.
-    """
-    from bulletin.models import Article, ArticlePerson
-    from events.models import Event
-
-    tags = {LISTINGS}
-    for pk, live, issue, section, parent in articles.values_list(
-        "pk", "live_article_id", "issue_id", "section_id", "section__parent_id"
-    ):
-        tags.add(tag_of("article", live or pk))
-        tags.update(
-            tag_of(kind, key) for kind, key in (("issue", issue), ("section", section), ("section", parent)) if key
-        )
-    ids = articles.values("pk")
-    related = (
-        ("person", ArticlePerson.objects.filter(article__in=ids).values_list("person_id", flat=True)),
-        ("topic", Article.topics.through.objects.filter(article__in=ids).values_list("topic_id", flat=True)),
-        ("event", Event.articles.through.objects.filter(article__in=ids).values_list("event_id", flat=True)),
-    )
-    for kind, keys in related:
-        tags.update(tag_of(kind, key) for key in keys)
-    return tags
-
-
-def event_tags(events):
-    """Tags of every page that shows any of ``events`` (a queryset): their own pages, the lists,
-    and the pages of the people and articles they are linked to."""
-    from events.models import Event
-
-    tags = {LISTINGS, EVENTS}
-    tags.update(tag_of("event", pk) for pk in events.values_list("pk", flat=True))
-    ids = events.values("pk")
-    tags.update(
-        tag_of("person", pk)
-        for pk in Event.people.through.objects.filter(event__in=ids).values_list("person_id", flat=True)
-    )
-    tags.update(
-        tag_of("article", pk)
-        for pk in Event.articles.through.objects.filter(event__in=ids).values_list("article_id", flat=True)
-    )
-    return tags
 
 
 # Invalidation ----------------------------------------------------------------------------------
@@ -356,18 +303,15 @@ def next_scheduled(epoch, now):
 
 
 def _query_next_scheduled(now):
-    from bulletin.models import Article, Issue
-    from events.models import Event
-    from publishing.models import PublicationStatus
+    def later(model):
+        return model.objects.filter(status=PublicationStatus.PUBLISHED, published_at__gt=now).values_list(
+            "published_at"
+        )
 
-    def later(model, status):
-        return model.objects.filter(status=status, published_at__gt=now).order_by().values_list("published_at")
-
-    rows = (
-        later(Article, PublicationStatus.PUBLISHED)
-        .union(later(Issue, Issue.Status.PUBLISHED), later(Event, PublicationStatus.PUBLISHED))
-        .order_by("published_at")[:1]
-    )
+    # Every kind of content with a publication state: articles, issues and events.
+    stateful = [model for model in apps.get_models() if issubclass(model, StatefulModel)]
+    first, *others = (later(model).order_by() for model in stateful)
+    rows = first.union(*others).order_by("published_at")[:1]
     return next((row[0] for row in rows), None)
 
 
@@ -410,15 +354,15 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        view_name = public_page(request)
-        if view_name is None:
+        view_name, page = public_page(request)
+        if page is None:
             return self.get_response(request)
         if is_personal(request):
             response = self.get_response(request)
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True)
             return response
-        keep_only(request, CACHED_PAGES[view_name].reads)
+        keep_only(request, page.reads)
         epoch = current_epoch() if settings.PAGE_CACHE_SECONDS > 0 else None
         if epoch is None:
             return self.conditional(request, self.fresh(request), "off")
@@ -431,7 +375,7 @@ class PageCacheMiddleware:
             return self.conditional(request, cached["response"], "hit")
         response = self.fresh(request)
         if request.method == "GET" and is_storable(request, response) and _available(_cache()):
-            stamp = self.stamp(request, view_name, epoch)
+            stamp = self.stamp(request, view_name, page, epoch)
             if stamp is not None:
                 _cache_set(key, {"stamp": stamp, "response": response}, lifetime(now, due, today))
                 return self.conditional(request, response, "miss")
@@ -446,8 +390,8 @@ class PageCacheMiddleware:
         return response
 
     @staticmethod
-    def stamp(request, view_name, epoch):
-        tags = CACHED_PAGES[view_name].lists | getattr(request, "page_tags", set())
+    def stamp(request, view_name, page, epoch):
+        tags = page.lists | getattr(request, "page_tags", set())
         if not tags:
             logger.error("Page cache: %s names no content it depends on; not stored", view_name)
             return None
@@ -464,14 +408,14 @@ class PageCacheMiddleware:
 
 
 def public_page(request):
-    """The view name of a cacheable public page, or None."""
+    """The view name and declaration (:func:`cached`) of a cacheable public page, or (None, None)."""
     if request.method not in ("GET", "HEAD"):
-        return None
+        return None, None
     try:
         match = resolve(request.path_info)
     except Resolver404:
-        return None
-    return match.view_name if match.view_name in CACHED_PAGES else None
+        return None, None
+    return match.view_name, getattr(match.func, "page_cache", None)
 
 
 def keep_only(request, names):
