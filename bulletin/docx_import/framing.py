@@ -1,36 +1,37 @@
-"""Word (.docx) import: contributions as editors receive them become draft articles.
-
-:func:`read_docx` turns one file into an :class:`ImportedArticle`: mammoth converts the body to
-plain semantic HTML, and the lines a contribution is framed with (kicker, title, subtitle,
-byline, 供稿 credit, photo captions) are recognised and taken out of the body. Embedded images
-become article photos, never inline markup. :func:`import_articles` reads a whole batch first
-and creates drafts only when every file could be read, so a bad file creates nothing.
+"""A contribution's framing, found in mammoth's parsed document: the lines above and below the
+body (kicker, title, subtitle, byline, 供稿 credit) and the photo captions are recognised and
+dropped, and embedded images are collected as photos.
 """
 
-import io
 import logging
 import re
-import zipfile
 from dataclasses import dataclass, field
-from os import PathLike
-from pathlib import Path
 
-import mammoth
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
 from mammoth import documents
 
-from bulletin.models import Article, ArticlePerson, ArticlePhoto
-from people.models import Person
+from bulletin.docx_import.recognising import (
+    BYLINE,
+    BYLINE_PHOTOS_TOO,
+    CREDIT,
+    CREDIT_AT_END,
+    CREDIT_PARTS,
+    FRAMING,
+    KICKER,
+    NUMBERED,
+    SUBTITLE,
+    TITLE_MAX,
+    balanced,
+    looks_like_title,
+    split_byline,
+    split_photo_credit,
+    title_from_file_name,
+)
+from bulletin.models import Article, ArticlePhoto
 from publishing.images import inspect_image
 
 logger = logging.getLogger(__name__)
-
-MAX_FILE_MB = 20
-# A .docx is a zip: refuse one whose parts would unpack to more than this (a zip bomb).
-MAX_UNPACKED_MB = 200
 
 # Subheads of the body; the title itself is taken out before conversion. “标题 1” is the name
 # WPS gives the built-in heading styles.
@@ -49,52 +50,9 @@ HEADING_STYLES = re.compile(r"^(title|heading \d|标题(\s*\d)?)$", re.IGNORECAS
 HEADING_LEVEL = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 CAPTION_STYLES = {"caption", "题注"}
 
-KICKER_MAX = 20
-TITLE_MAX = 60
 CAPTION_MAX = 60
 # The title is looked for among this many leading lines (a kicker, a column label, a date).
 TITLE_LOOKAHEAD = 3
-
-KICKER = re.compile(rf"^.{{1,{KICKER_MAX - 1}}}[：:]$")
-SUBTITLE = re.compile(r"^(?:—{1,2}|─{1,2}|－{2}|-{2})\s*(?=\S)")
-BYLINE = re.compile(r"^文\s*[_＿/／]\s*")
-BYLINE_PHOTOS_TOO = re.compile(r"^图(?:\s*[_＿/／]\s*|\s+)")  # “文/图 张三”: text and photos by
-CREDIT = re.compile(r"[（(]?\s*供\s*稿(?:单位)?\s*[：:]\s*(?P<who>[^（()）]+?)\s*[）)]?\s*$")
-CREDIT_AT_END = re.compile(r"[（(]\s*供\s*稿(?:单位)?\s*[：:]\s*(?P<who>[^（()）]+?)\s*[）)]\s*$")
-PHOTO_CREDIT = re.compile(r"\s*[（(]\s*(?:摄影\s*[：:/／_]?|(?:摄|图)\s*[：:/／_])\s*(?P<who>[^（()）]+?)\s*[）)]\s*$")
-CREDIT_PARTS = re.compile(r"\s*[，,、；;]\s*")
-FRAMING = re.compile(f"{SUBTITLE.pattern}|{BYLINE.pattern}")
-NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．\s])")
-NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,4}$")
-# What a short affiliation ends with (“省科协”, “科技馆”), so that it is not taken for a name.
-ORGANISATION_ENDINGS = (
-    *"院校协局厅委所办部处站馆台社",
-    "中心",
-    "大学",
-    "公司",
-    "集团",
-    "协会",
-    "学会",
-    "委员会",
-    "联合会",
-)
-OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-
-
-class DocxImportError(Exception):
-    """One or more files could not be imported; ``problems`` pairs each file name with why.
-
-    The message, in Chinese, names every bad file; nothing has been created.
-    """
-
-    def __init__(self, problems):
-        self.problems = list(problems)
-        lines = [f"《{name}》：{reason}" for name, reason in self.problems]
-        super().__init__("以下文件无法导入，没有创建任何稿件：\n" + "\n".join(lines))
-
-    @property
-    def messages(self):
-        return [f"《{name}》：{reason}" for name, reason in self.problems]
 
 
 @dataclass
@@ -123,123 +81,11 @@ class ImportedArticle:
     warnings: list = field(default_factory=list)
 
 
-@dataclass
-class UnmatchedAuthor:
-    name: str
-    candidates: int  # people of that name already entered: 0, or several to choose from
-
-    @property
-    def reason(self):
-        return "人物库中没有此人" if self.candidates == 0 else f"人物库中有 {self.candidates} 位同名者"
-
-
-@dataclass
-class ImportResult:
-    """A draft created from one file, and what was recognised in it, for the editor to check."""
-
-    file_name: str
-    article: Article
-    title: str
-    subtitle: str
-    kicker: str
-    byline: str
-    affiliation: str
-    authors_linked: list  # Person, in byline order
-    authors_unmatched: list  # UnmatchedAuthor, in byline order
-    contributor: str
-    paragraph_count: int
-    photo_count: int
-    warnings: list
-
-
-# Reading ----------------------------------------------------------------------------------------
-
-
-def read_docx(file):
-    """Read one .docx (a path, or a file object with a name) into an :class:`ImportedArticle`.
-
-    Raises :class:`DocxImportError` if it is not a readable Word document with some text.
-    """
-    name, content = _load(file)
-    problem = _container_problem(content)
-    if problem:
-        raise DocxImportError([(name, problem)])
-    reader = _Reader(name)
-    try:
-        result = mammoth.convert_to_html(
-            io.BytesIO(content),
-            style_map=STYLE_MAP,
-            include_embedded_style_map=False,
-            transform_document=reader.transform,
-            convert_image=reader.convert_image,
-        )
-    except _NoText:
-        raise DocxImportError([(name, "文档中没有文字。")]) from None
-    except Exception as error:
-        # Whatever a damaged file makes the parser raise (bad XML, missing parts, CRC errors).
-        logger.warning("Could not read %s", name, exc_info=True)
-        raise DocxImportError([(name, "文件已损坏，无法读取其中的内容。")]) from error
-    return reader.article(result.value)
-
-
-def read_all(files):
-    """Read every file before anything is created; one error lists every bad file."""
-    articles, problems = [], []
-    for file in files:
-        try:
-            articles.append(read_docx(file))
-        except DocxImportError as error:
-            problems += error.problems
-    if problems:
-        raise DocxImportError(problems)
-    return articles
-
-
-def _load(file):
-    if isinstance(file, str | PathLike):
-        path = Path(file)
-        return path.name, path.read_bytes()
-    name = Path(getattr(file, "name", "") or "未命名.docx").name
-    if hasattr(file, "seek"):
-        file.seek(0)
-    return name, file.read()
-
-
-def _container_problem(content):
-    """Why ``content`` is not a .docx we can open, judged from its bytes; or None."""
-    if not content:
-        return "文件是空的（0 字节）。"
-    if len(content) > MAX_FILE_MB * 1024 * 1024:
-        return f"文件超过 {MAX_FILE_MB} MB。"
-    if content.startswith(OLE_MAGIC):
-        # Word keeps a password-protected .docx as an encrypted package in an OLE file, the
-        # format of the old .doc as well; the stream names tell them apart.
-        if "EncryptionInfo".encode("utf-16-le") in content:
-            return "文件设有打开密码（已加密）。请在 Word 中取消密码并保存后再导入。"
-        return "这是旧版 Word 文档（.doc）。请在 Word 中“另存为”.docx 格式后再导入。"
-    if content.startswith(b"%PDF"):
-        return "这是 PDF 文件，不是 Word 文档（.docx）。"
-    if content.startswith(b"{\\rtf"):
-        return "这是 RTF 文件。请在 Word 中“另存为”.docx 格式后再导入。"
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        if content.startswith(b"PK\x03\x04"):
-            return "文件已损坏（不完整），可能没有完整下载或复制，请向来稿人重新索取。"
-        return "不是 Word 文档（.docx）。"
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        members = archive.infolist()
-        names = {member.filename for member in members}
-        if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
-            return "不是 Word 文档（.docx）：这是一个压缩包，里面没有 Word 正文。"
-        if sum(member.file_size for member in members) > MAX_UNPACKED_MB * 1024 * 1024:
-            return "文件解压后过大，可能已损坏。"
-    return None
-
-
-class _NoText(Exception):
+class NoText(Exception):
     pass
 
 
-class _Reader:
+class Reader:
     """Recognises the framing lines of one document while mammoth converts it.
 
     mammoth calls :meth:`transform` with the parsed document before converting it (the
@@ -260,7 +106,7 @@ class _Reader:
     def transform(self, document):
         blocks = list(document.children)
         if not any(_text(block) for block in blocks):
-            raise _NoText
+            raise NoText
         dropped = set()
         start = self._recognise_head(blocks, dropped)
         self._recognise_credit(blocks, dropped, start)
@@ -315,7 +161,7 @@ class _Reader:
         leading = [i for i, block in enumerate(blocks) if _has_content(block)][:TITLE_LOOKAHEAD]
         title_at = self._find_title(blocks, leading)
         if title_at is None:
-            self.fields["title"] = _title_from_file_name(self.file_name)
+            self.fields["title"] = title_from_file_name(self.file_name)
             self.warnings.append(f"没有识别出标题，暂用文件名“{self.fields['title']}”作标题，请修改。")
             return 0
         self.fields["title"] = self._fit("title", _line(blocks[title_at]))
@@ -354,9 +200,9 @@ class _Reader:
             if all(0 < len(line) <= TITLE_MAX and not FRAMING.match(line) for line in lines[:n]):
                 return i
         # Otherwise the first line, or the line after a kicker.
-        if len(leading) > 1 and KICKER.match(lines[0]) and _looks_like_title(lines[1]):
+        if len(leading) > 1 and KICKER.match(lines[0]) and looks_like_title(lines[1]):
             return leading[1]
-        if leading and _looks_like_title(lines[0]):
+        if leading and looks_like_title(lines[0]):
             return leading[0]
         return None
 
@@ -376,7 +222,7 @@ class _Reader:
         for i in range(start, len(blocks)):
             line = _line(blocks[i]) if isinstance(blocks[i], documents.Paragraph) else ""
             match = CREDIT.fullmatch(line) if line else None
-            if match and _balanced(line):
+            if match and balanced(line):
                 credits.append(match["who"])
                 dropped.add(i)
         if not credits:
@@ -434,42 +280,6 @@ class _Reader:
         return value[: ArticlePhoto._meta.get_field("caption").max_length]
 
 
-def split_byline(text):
-    """Split what follows “文_” into an affiliation and author names.
-
-    The names are the trailing 2–4-character Chinese words; the rest is the affiliation:
-    “省社会科学院经济研究所 李可 余明” → (“省社会科学院经济研究所”, [“李可”, “余明”]).
-    """
-    tokens = [token for token in re.split(r"[\s、，,]+", text.strip()) if token]
-    names = []
-    while tokens and NAME.match(tokens[-1]) and not tokens[-1].endswith(ORGANISATION_ENDINGS):
-        names.insert(0, tokens.pop())
-    return " ".join(tokens), list(dict.fromkeys(names))
-
-
-def split_photo_credit(caption):
-    """“图为活动现场（摄影：张伟）” → (“图为活动现场”, “张伟”)."""
-    match = PHOTO_CREDIT.search(caption)
-    if match is None:
-        return caption, ""
-    return caption[: match.start()].strip(), match["who"]
-
-
-def natural_key(file_name):
-    """Sort key that puts “2.docx” before “10.docx”."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", file_name)]
-
-
-def _title_from_file_name(file_name):
-    stem = Path(file_name).stem.strip()
-    # Files are often numbered for their order in the issue: “03 省科协召开全委会议”.
-    return re.sub(r"^\d+\s*[-_.、．\s]\s*", "", stem).strip() or stem or "未命名稿件"
-
-
-def _looks_like_title(line):
-    return 0 < len(line) <= TITLE_MAX and not line.endswith(("。", "；", ";"))
-
-
 def _is_heading(block):
     return isinstance(block, documents.Paragraph) and bool(HEADING_STYLES.match((block.style_name or "").strip()))
 
@@ -503,12 +313,6 @@ def _is_caption(block):
     if not line or len(line) > CAPTION_MAX:
         return False
     return line.startswith(("图", "▲", "△")) or (block.style_name or "").strip().lower() in CAPTION_STYLES
-
-
-def _balanced(line):
-    opened = line.count("（") + line.count("(")
-    closed = line.count("）") + line.count(")")
-    return opened == closed
 
 
 # The parsed document ----------------------------------------------------------------------------
@@ -566,98 +370,3 @@ def _drop_tail(element, count):
         children[i] = _drop_tail(children[i], count) if length > count else None
         count -= length
     return element.copy(children=[child for child in children if child is not None])
-
-
-# Creating drafts --------------------------------------------------------------------------------
-
-
-def import_articles(files, *, issue, section, by):
-    """Turn Word files into draft articles of ``issue`` (None for web-only news) in ``section``.
-
-    Every file is read first; if any cannot be imported, :class:`DocxImportError` names each
-    bad file and nothing is created. Otherwise one draft per file is created in one transaction,
-    after the articles already in that section, in the order given.
-    """
-    return create_drafts(read_all(files), issue=issue, section=section, by=by)
-
-
-def create_drafts(imported, *, issue, section, by):
-    """Create one draft per :class:`ImportedArticle`, with its authors and photos."""
-    saved_files = []
-    try:
-        with transaction.atomic():
-            return _create_drafts(imported, issue=issue, section=section, by=by, saved_files=saved_files)
-    except BaseException:
-        # The rows are rolled back; the photo files written to storage have to go by hand.
-        for storage, name in saved_files:
-            storage.delete(name)
-        raise
-
-
-def _create_drafts(imported, *, issue, section, by, saved_files):
-    last = Article.objects.filter(issue=issue, section=section).aggregate(last=Max("position"))["last"]
-    position = (last or 0) + 1
-    people = _people_named({name for item in imported for name in item.author_names})
-    results = []
-    for item in imported:
-        article = Article(
-            issue=issue,
-            section=section,
-            kicker=item.kicker,
-            title=item.title,
-            subtitle=item.subtitle,
-            byline=item.byline,
-            contributor=item.contributor,
-            body=item.body,
-            position=position,
-            created_by=by,
-            updated_by=by,
-        )
-        article._history_user = by  # simple-history's record of who created it
-        article.save()
-        position += 1
-
-        linked, unmatched = [], []
-        for name in item.author_names:
-            matches = people.get(name, [])
-            if len(matches) == 1:
-                linked.append(matches[0])
-            else:
-                unmatched.append(UnmatchedAuthor(name=name, candidates=len(matches)))
-        ArticlePerson.objects.bulk_create(
-            ArticlePerson(article=article, person=person, role=ArticlePerson.Role.AUTHOR, position=n)
-            for n, person in enumerate(linked)
-        )
-        for n, photo in enumerate(item.photos):
-            # The caption is a first description; the admin asks for a better one if there is none.
-            row = ArticlePhoto(
-                article=article, alt=photo.caption, caption=photo.caption, credit=photo.credit, position=n
-            )
-            row.image.save(f"{article.slug or 'photo'}-{n + 1}.{photo.extension}", ContentFile(photo.content))
-            saved_files.append((row.image.storage, row.image.name))
-
-        results.append(
-            ImportResult(
-                file_name=item.file_name,
-                article=article,
-                title=item.title,
-                subtitle=item.subtitle,
-                kicker=item.kicker,
-                byline=item.byline,
-                affiliation=item.affiliation,
-                authors_linked=linked,
-                authors_unmatched=unmatched,
-                contributor=item.contributor,
-                paragraph_count=item.paragraph_count,
-                photo_count=len(item.photos),
-                warnings=item.warnings,
-            )
-        )
-    return results
-
-
-def _people_named(names):
-    found = {}
-    for person in Person.objects.filter(name__in=names).order_by("pk"):
-        found.setdefault(person.name, []).append(person)
-    return found
