@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report, stack
-from deploy import smoke
+from deploy import smoke_stack
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
@@ -57,9 +57,9 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     if args.profile:
-        env = stack.environment(DATABASES["standard"], WORK, smoke.free_port())
+        env = stack.environment(DATABASES["standard"], WORK, smoke_stack.free_port())
         subprocess.run(
-            [stack.PYTHON, "-m", "bench.inprocess", "profile", args.profile], cwd=smoke.ROOT, env=env, check=True
+            [stack.PYTHON, "-m", "bench.inprocess", "profile", args.profile], cwd=smoke_stack.ROOT, env=env, check=True
         )
         return
     runs = args.runs or 3
@@ -84,9 +84,10 @@ def main(argv=None):
     out = BENCH / "results" / f"{datetime.now(UTC):%Y-%m-%d}{'-quick' if args.quick else ''}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
-    report.write(results, out.relative_to(smoke.ROOT), BENCH / "RESULTS.md", quick=args.quick)
+    report.write(results, out.relative_to(smoke_stack.ROOT), BENCH / "RESULTS.md", quick=args.quick)
     step(
-        f"Done in {results['seconds']} s: {out.relative_to(smoke.ROOT)}" + ("" if args.quick else ", bench/RESULTS.md")
+        f"Done in {results['seconds']} s: {out.relative_to(smoke_stack.ROOT)}"
+        + ("" if args.quick else ", bench/RESULTS.md")
     )
 
 
@@ -125,7 +126,7 @@ def cpu_reference():
 
 def archive(size, regenerate, results, runs, seconds, connections, *, full):
     database = DATABASES[size]
-    port = smoke.free_port()
+    port = smoke_stack.free_port()
     env = stack.environment(database, WORK, port)
     generated = ensure_archive(size, database, env, regenerate)
     step(f"{database}: {generated['articles']:,} articles")
@@ -177,7 +178,7 @@ def ensure_archive(size, database, env, regenerate):
     stack.manage(env, "migrate", "--no-input", "-v", "0")
     subprocess.run(
         [stack.PYTHON, "-m", "bench.generate", "--size", size, "--report", str(meta)],
-        cwd=smoke.ROOT,
+        cwd=smoke_stack.ROOT,
         env=env,
         check=True,
     )
@@ -187,7 +188,7 @@ def ensure_archive(size, database, env, regenerate):
 def in_process(env, what, *args):
     output = subprocess.run(
         [stack.PYTHON, "-m", "bench.inprocess", what, *args],
-        cwd=smoke.ROOT,
+        cwd=smoke_stack.ROOT,
         env=env,
         check=True,
         stdout=subprocess.PIPE,
@@ -201,7 +202,7 @@ def in_process(env, what, *args):
 
 def fetch_pages(port, paths):
     """Each page's body as a reader gets it, and its size with and without its stylesheets."""
-    client = smoke.Client(port)
+    client = smoke_stack.Client(port)
     stylesheets = {}
     pages = {}
     for name, path in paths.items():
@@ -235,7 +236,7 @@ def quoted(path):
 
 def warm(database, port, paths, pages):
     """Every page, cached and uncached, through every worker; check the cache answers as expected."""
-    client = smoke.Client(port)
+    client = smoke_stack.Client(port)
     personal = dict([UNCACHED[0].split(": ", 1)])
     for name, path in paths.items():
         deadline = time.monotonic() + WARM_SECONDS
@@ -296,7 +297,7 @@ def load_runs(database, port, paths, bodies, runs, seconds, connections):
                     if mode == "cached":
                         # Stored pages expire (PAGE_CACHE_SECONDS): measure a stored one, as named.
                         with contextlib.suppress(OSError, http.client.HTTPException):
-                            smoke.Client(port).get(path, timeout=FETCH_SECONDS)
+                            smoke_stack.Client(port).get(path, timeout=FETCH_SECONDS)
                     sample = stack.wrk(target_port, path, seconds=seconds, connections=connections, headers=headers)
                     samples[name][mode].append(sample)
                     stack.cancel_queries(database)
@@ -312,7 +313,7 @@ def load_runs(database, port, paths, bodies, runs, seconds, connections):
 def start_floor(body):
     path = WORK / "floor.html"
     path.write_bytes(body)
-    port = smoke.free_port()
+    port = smoke_stack.free_port()
     env = {**stack.environment("unused", WORK, port), "BENCH_FLOOR_BODY": str(path)}
     return stack.Gunicorn(env, WORK / "gunicorn-floor.log", app="bench.floor:application")
 

@@ -1,8 +1,8 @@
 """The processes a benchmark run talks to: gunicorn with production settings, nginx serving the
 same pages as static files, and wrk.
 
-Production settings and gunicorn come from ``deploy/smoke.py`` (the same environment and the same
-``gunicorn.conf.py``), pointed at the benchmark's own database and Redis database.
+Production settings and gunicorn come from ``deploy/smoke_stack.py`` (the same environment and the
+same ``gunicorn.conf.py``), pointed at the benchmark's own database and Redis database.
 """
 
 import contextlib
@@ -14,10 +14,10 @@ import subprocess
 import time
 from pathlib import Path
 
-from deploy import smoke
+from deploy import smoke_stack
 
-ROOT = smoke.ROOT
-PYTHON = smoke.PYTHON
+ROOT = smoke_stack.ROOT
+PYTHON = smoke_stack.PYTHON
 REDIS_DB = 3
 NGINX = "/usr/sbin/nginx"
 WRK = "/usr/bin/wrk"
@@ -25,7 +25,7 @@ WRK = "/usr/bin/wrk"
 
 def environment(database, workdir, port):
     """Production settings for plain http on loopback, against ``database`` and Redis db 3."""
-    env = smoke.production_environment(port, workdir)
+    env = smoke_stack.production_environment(port, workdir)
     env.update(
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
         REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
@@ -51,7 +51,7 @@ def database_exists(name):
 
 
 def create_database(name):
-    smoke.psql(
+    smoke_stack.psql(
         f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
         f"CREATE DATABASE {name} ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0",
     )
@@ -59,7 +59,7 @@ def create_database(name):
 
 def cancel_queries(database):
     """Stop the queries still running for requests wrk gave up on, so they do not load the next run."""
-    smoke.psql(
+    smoke_stack.psql(
         "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
         f"WHERE datname = '{database}' AND state = 'active' AND pid <> pg_backend_pid()"
     )
@@ -71,20 +71,20 @@ def flush_redis():
 
 def manage(env, *args):
     """Run ``manage.py`` with the benchmark's environment."""
-    return smoke.run([PYTHON, "manage.py", *args], env=env)
+    return smoke_stack.run([PYTHON, "manage.py", *args], env=env)
 
 
 # gunicorn ------------------------------------------------------------------------------------
 
 
-class Gunicorn(smoke.Gunicorn):
+class Gunicorn(smoke_stack.Gunicorn):
     """gunicorn.conf.py as in production; ``app`` may name another WSGI application (the floor)."""
 
     def __init__(self, env, log_path, app="config.wsgi:application"):
         self.log_path = log_path
         self.log = open(log_path, "w")  # noqa: SIM115 -- closed in stop()
         self.process = subprocess.Popen(
-            [smoke.GUNICORN, "--config", "gunicorn.conf.py", app],
+            [smoke_stack.GUNICORN, "--config", "gunicorn.conf.py", app],
             cwd=ROOT,
             env=env,
             stdout=self.log,
@@ -92,7 +92,7 @@ class Gunicorn(smoke.Gunicorn):
             start_new_session=True,
         )
         self.port = int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
-        smoke.wait_until_serving(smoke.Client(self.port), self)
+        smoke_stack.wait_until_serving(smoke_stack.Client(self.port), self)
 
     def workers(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
@@ -150,7 +150,7 @@ class Nginx:
         # Workers run as nobody and must read the pages.
         for path in [workdir, *self.dir.rglob("*"), self.dir]:
             path.chmod(0o755 if path.is_dir() else 0o644)
-        self.port = smoke.free_port()
+        self.port = smoke_stack.free_port()
         (self.dir / "nginx.conf").write_text(NGINX_CONF.format(dir=self.dir, port=self.port))
         self.process = subprocess.Popen(
             [NGINX, "-c", str(self.dir / "nginx.conf"), "-p", str(self.dir)],
@@ -160,7 +160,7 @@ class Nginx:
         )
         for _ in range(50):
             with contextlib.suppress(OSError, http.client.HTTPException):
-                if smoke.Client(self.port).get(next(iter(self.paths.values())))[0] == 200:
+                if smoke_stack.Client(self.port).get(next(iter(self.paths.values())))[0] == 200:
                     return
             time.sleep(0.1)
         raise RuntimeError(f"nginx did not start: {(self.dir / 'error.log').read_text()}")

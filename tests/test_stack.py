@@ -42,7 +42,7 @@ def nginx():
 
 @pytest.fixture(scope="module")
 def smoke():
-    return load_module("deploy/smoke.py", "bulletin_smoke")
+    return load_module("deploy/smoke_stack.py", "bulletin_smoke_stack")
 
 
 def env_example():

@@ -34,7 +34,7 @@ def require_nginx():
 
 
 def smoke():
-    spec = importlib.util.spec_from_file_location("bulletin_smoke", ROOT / "deploy" / "smoke.py")
+    spec = importlib.util.spec_from_file_location("bulletin_smoke_stack", ROOT / "deploy" / "smoke_stack.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
