@@ -25,7 +25,7 @@ from bulletin import workflow
 from bulletin.filters import ArticleSearchFilter
 from people.filters import PersonFilter
 from publishing import pagecache
-from publishing.models import PendingInvalidation
+from publishing.models import PendingInvalidation, PublicationStatus
 from tests import factories as make
 from tests import faults
 
@@ -273,7 +273,9 @@ def test_publishing_an_event_rebuilds_its_article_and_people_and_not_other_artic
     article, other = make.article(published_issue, title="现场会报道"), make.article(published_issue, title="别的稿件")
     speaker = make.person("许峰")
     make.link(article, speaker)
-    event = make.event(title="小麦病害防控现场会", status=workflow.S.APPROVED, articles=[article], people=[speaker])
+    event = make.event(
+        title="小麦病害防控现场会", status=PublicationStatus.APPROVED, articles=[article], people=[speaker]
+    )
     warm([article.get_absolute_url(), other.get_absolute_url(), speaker.get_absolute_url()])
 
     with commit():

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bulletin import workflow
 from bulletin.models import Article, Issue
+from bulletin.workflow import issues
 from publishing.models import WorkflowLog
 from tests import factories as make
 
@@ -155,7 +156,8 @@ def test_an_article_published_before_the_release_keeps_its_publish_time(newsroom
 def test_a_failure_midway_leaves_nothing_half_published(
     newsroom, issue, unready, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    move, calls = workflow._move, []
+    # Releasing moves each article through bulletin.workflow.state.move, as the issues module names it.
+    move, calls = issues.move, []
 
     def fail_on_the_second_article(obj, *args, **kwargs):
         calls.append(obj.pk)
@@ -163,7 +165,7 @@ def test_a_failure_midway_leaves_nothing_half_published(
             raise RuntimeError("database went away")
         return move(obj, *args, **kwargs)
 
-    monkeypatch.setattr(workflow, "_move", fail_on_the_second_article)
+    monkeypatch.setattr(issues, "move", fail_on_the_second_article)
     before = statuses(issue)
     log = WorkflowLog.objects.count()
 

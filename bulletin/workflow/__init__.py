@@ -1,0 +1,75 @@
+"""The editorial workflow: every change of state of an article, an event or an issue.
+
+Each transition is a plain function that checks the actor's permission and the current state,
+changes the state, writes a ``WorkflowLog`` row and queues its notification (and, when readers
+see the change, makes the cached pages that show it stale (``publishing.pagecache``) and
+rebuilds the PDF of a released issue (``bulletin.print_edition``)), in one transaction.
+``ALLOWED`` is the single table of what may happen in which state; the admin asks
+``available_actions()`` which buttons to show, and the functions check again on the server.
+
+Several people act at once. Each function locks the row before it reads the state, every change
+bumps ``version``, and a request that says which version its user saw (``seen_version``) is
+refused if anything happened since, with who did what: a decision is never applied to a state
+its maker did not see. Saving content never writes the state (``models.StatefulModel``); the
+admin reports what it changed through ``record_edit``, which is what separation of duties reads.
+
+Articles and events share the mechanism (both are ``Reviewable``); a published article is
+edited through a pending revision (``start_revision``) so readers keep the reviewed text.
+"""
+
+from bulletin.workflow.edits import record_edit
+from bulletin.workflow.issues import release_issue, unpublish_issue
+from bulletin.workflow.revisions import REVISED_FIELDS, restore, start_revision
+from bulletin.workflow.rules import (
+    ALLOWED,
+    COMMENT_REQUIRED,
+    DELETABLE,
+    LAYOUT_FIELDS,
+    TransitionRefused,
+    available_actions,
+    deciders_this_round,
+    deletion_refusal,
+    editors_of,
+    last_change,
+    refusal,
+    stale_refusal,
+)
+from bulletin.workflow.transitions import (
+    TRANSITIONS,
+    approve,
+    delete,
+    publish,
+    reopen,
+    send_back,
+    submit,
+    withdraw,
+)
+
+__all__ = [
+    "ALLOWED",
+    "COMMENT_REQUIRED",
+    "DELETABLE",
+    "LAYOUT_FIELDS",
+    "REVISED_FIELDS",
+    "TRANSITIONS",
+    "TransitionRefused",
+    "approve",
+    "available_actions",
+    "deciders_this_round",
+    "delete",
+    "deletion_refusal",
+    "editors_of",
+    "last_change",
+    "publish",
+    "record_edit",
+    "refusal",
+    "release_issue",
+    "reopen",
+    "restore",
+    "send_back",
+    "stale_refusal",
+    "start_revision",
+    "submit",
+    "unpublish_issue",
+    "withdraw",
+]

@@ -1,0 +1,37 @@
+"""What a transition sets off once it is committed, all of it here: mail to the people who must
+act next, and, when readers see the change, the cached pages that showed it made stale
+(``publishing.pagecache``), the PDF of its released issue made again (``bulletin.print_edition``)
+and its files made public or private (``bulletin.media``). None of it runs if the transaction
+rolls back; the page cache records its part in the transaction itself, so nothing is lost."""
+
+from django.db import transaction
+
+from bulletin import media, print_edition
+from bulletin.models import Article
+from publishing import pagecache
+
+
+def tell(message, obj):
+    """Once committed, ``message`` (a function of ``publishing.notify``) mails about ``obj``."""
+    transaction.on_commit(lambda: message(obj))
+
+
+def readers_see(obj, *, before=frozenset(), issue_ids=()):
+    """Once committed, what readers get follows the change to ``obj``: the cached pages that showed
+    it (``before``) or show it now go stale, the PDF of its released issue is made again, and its
+    files are public exactly while readers see it."""
+    pagecache.invalidate_on_commit(before | pages_showing(obj))
+    for issue_id in {*issue_ids, getattr(obj, "issue_id", None)} - {None}:
+        print_edition.schedule_rebuild(issue_id)
+    media.readers_see(obj)
+
+
+def readers_see_issue(issue):
+    pagecache.invalidate_on_commit(Article.objects.filter(issue=issue).page_tags() | {pagecache.tag(issue)})
+    print_edition.schedule_rebuild(issue.pk)
+    media.readers_see(issue)
+
+
+def pages_showing(obj):
+    """The cache tags of the public pages that show an article or event (publishing.pagecache)."""
+    return type(obj).objects.filter(pk=obj.pk).page_tags()
