@@ -1,0 +1,30 @@
+"""The periodical: issues (期), sections (栏目), topics (专题) and articles (稿件).
+
+Public code reads through the querysets' ``public()`` methods only; they are the single
+definition of what a reader may see.
+
+Each subject is a module: ``issues``, ``sections`` (and topics), ``articles``, ``links`` (old
+addresses and share links) and ``toc``. Importing them here is what registers the models with
+Django, and the rest of the project imports from this package, not from the modules.
+"""
+
+# simple-history makes HistoricalArticle in ``articles`` as Article is declared.
+from bulletin.models.articles import Article, ArticlePerson, ArticlePhoto, HistoricalArticle
+from bulletin.models.issues import Issue, IssuePrint
+from bulletin.models.links import ArticleRedirect, ShareLink
+from bulletin.models.sections import Section, Topic
+from bulletin.models.toc import table_of_contents
+
+__all__ = [
+    "Article",
+    "ArticlePerson",
+    "ArticlePhoto",
+    "ArticleRedirect",
+    "HistoricalArticle",
+    "Issue",
+    "IssuePrint",
+    "Section",
+    "ShareLink",
+    "Topic",
+    "table_of_contents",
+]
