@@ -1,8 +1,10 @@
 """What the content admins share: who edited, cached pages that follow a save, and the change
 page of reviewable content (articles, events) with its workflow panel."""
 
+from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -10,7 +12,7 @@ from bulletin import media, workflow
 from bulletin.admin import actions
 from publishing import pagecache
 from publishing.diff import text_of
-from publishing.models import ACTION_LABELS, PublicationStatus
+from publishing.models import ACTION_LABELS, PublicationStatus, WorkflowLog
 from publishing.sanitize import RichTextField
 from publishing.templatetags.names import full_name
 
@@ -109,6 +111,29 @@ class WorkflowAdminMixin:
             for obj in queryset:
                 workflow.delete(obj, by=request.user)
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A piece's log goes with it and the workflow records the deletion itself; that nobody may
+        # delete log rows by hand must not stop the piece from being deleted.
+        perms_needed.discard(WorkflowLog._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except workflow.TransitionRefused as refusal:
+            # Submitted (or otherwise moved on) since the confirmation page was shown.
+            messages.error(request, str(refusal))
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except workflow.TransitionRefused as refusal:
+            # The list action 删除所选 met a piece that may no longer be deleted: nothing was.
+            messages.error(request, f"没有删除任何{self.opts.verbose_name}：{refusal}")
+            return redirect(request.get_full_path())
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.status == PublicationStatus.APPROVED:
@@ -119,7 +144,7 @@ class WorkflowAdminMixin:
     def has_delete_permission(self, request, obj=None):
         # What readers have seen leaves the site by withdrawal, which is logged; only drafts and
         # withdrawn pieces may be deleted.
-        if obj is not None and obj.status not in (PublicationStatus.DRAFT, PublicationStatus.WITHDRAWN):
+        if obj is not None and obj.status not in workflow.DELETABLE:
             return False
         return super().has_delete_permission(request, obj)
 

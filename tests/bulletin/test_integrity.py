@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletin import workflow
+from bulletin.admin.articles import ArticleAdmin
 from bulletin.models import Article
 from publishing.models import WorkflowLog
 from tests import factories as make
@@ -279,3 +280,52 @@ def test_moving_an_article_in_review_to_another_page_does_not_restart_its_review
     reviewed.refresh_from_db()
     assert (reviewed.first_page, reviewed.review_stage.name) == (5, "复审")
     assert not WorkflowLog.objects.filter(action__in=["edit", "restart"]).exists()
+
+
+def test_a_deletion_confirmed_on_a_page_read_before_the_draft_was_submitted_is_refused_with_a_message(
+    named_newsroom, monkeypatch, read_page
+):
+    draft = make.draft(by=named_newsroom.author, title=TITLE)
+    shown = Article.objects.get(pk=draft.pk)  # the draft as the confirmation page showed it
+    workflow.submit(draft, by=named_newsroom.author)
+    monkeypatch.setattr(ArticleAdmin, "get_object", lambda self, request, object_id, from_field=None: shown)
+    chief = browser(named_newsroom.chief)
+
+    response = chief.post(reverse("admin:bulletin_article_delete", args=[draft.pk]), {"post": "yes"}, follow=True)
+
+    assert read_page(response).messages() == [f"《{TITLE}》待审，只有草稿和已撤稿的稿件可以删除。"]
+    assert Article.objects.get(pk=draft.pk).status == "in_review"
+
+
+def test_a_draft_with_a_history_of_edits_is_deleted_from_its_page(named_newsroom, read_page):
+    draft = make.draft(by=named_newsroom.author, title=TITLE)
+    editor = browser(named_newsroom.author)
+    form = read_page(editor.get(change_url(draft))).form("article_form", submit="_save")
+    form["body"] = NEW_BODY
+    editor.post(change_url(draft), form)
+    chief = browser(named_newsroom.chief)
+
+    response = chief.post(reverse("admin:bulletin_article_delete", args=[draft.pk]), {"post": "yes"}, follow=True)
+
+    assert response.status_code == 200
+    assert not Article.objects.filter(pk=draft.pk).exists()
+    assert WorkflowLog.objects.get(object_id=draft.pk, action="delete").actor == named_newsroom.chief
+
+
+def test_the_list_action_confirmed_before_one_article_was_submitted_deletes_nothing_and_says_why(
+    named_newsroom, monkeypatch, read_page
+):
+    draft = make.draft(by=named_newsroom.author, title="基层科协换届")
+    submitted = workflow.submit(make.draft(by=named_newsroom.author, title=TITLE), by=named_newsroom.author)
+    # As it was when the confirmation page was shown: both were drafts.
+    monkeypatch.setattr(ArticleAdmin, "has_delete_permission", lambda self, request, obj=None: True)
+    chief = browser(named_newsroom.chief)
+
+    response = chief.post(
+        reverse("admin:bulletin_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [draft.pk, submitted.pk], "post": "yes"},
+        follow=True,
+    )
+
+    assert read_page(response).messages() == [f"没有删除任何稿件：《{TITLE}》待审，只有草稿和已撤稿的稿件可以删除。"]
+    assert Article.objects.filter(pk__in=[draft.pk, submitted.pk]).count() == 2
