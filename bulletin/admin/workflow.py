@@ -204,8 +204,7 @@ class WorkflowAdminMixin:
         for action, rule in workflow.ALLOWED.items():
             if obj.status not in rule.sources:
                 continue
-            permission = f"{obj._meta.app_label}.{rule.permission}_{obj._meta.model_name}"
-            if not request.user.has_perm(permission):
+            if not request.user.has_perm(workflow.permission_of(obj, rule.permission)):
                 continue
             reason = workflow.refusal(action, obj, request.user)
             if reason:

@@ -31,6 +31,7 @@ from bulletin.workflow.rules import (
     deletion_refusal,
     editors_of,
     last_change,
+    permission_of,
     refusal,
     stale_refusal,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "deletion_refusal",
     "editors_of",
     "last_change",
+    "permission_of",
     "publish",
     "record_edit",
     "refusal",
