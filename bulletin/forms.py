@@ -40,19 +40,10 @@ class VersionedForm(forms.ModelForm):
             return cleaned_data
         # The admin saves inside a transaction: the row stays locked until this form is saved, so
         # no decision can slip in between this check and the save.
-        current = (
-            type(self.instance)
-            .objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .filter(pk=self.instance.pk)
-            .first()
-        )
-        if current is None:
-            raise ValidationError(
-                "《%(title)s》已不存在：它已被删除，或（修改稿）已发布并替换了原稿。您的修改没有保存。",
-                code="gone",
-                params={"title": self.instance},
-            )
+        try:
+            current = workflow.lock(self.instance)
+        except workflow.TransitionRefused as gone:
+            raise ValidationError(f"{gone}您的修改没有保存。", code="gone") from None
         loaded = cleaned_data.get("loaded_version")
         if loaded is None:
             raise ValidationError(

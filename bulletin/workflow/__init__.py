@@ -35,6 +35,7 @@ from bulletin.workflow.rules import (
     refusal,
     stale_refusal,
 )
+from bulletin.workflow.state import lock
 from bulletin.workflow.transitions import (
     TRANSITIONS,
     approve,
@@ -61,6 +62,7 @@ __all__ = [
     "deletion_refusal",
     "editors_of",
     "last_change",
+    "lock",
     "permission_of",
     "publish",
     "record_edit",
