@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -59,19 +60,24 @@ def commit(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def warm(client, django_assert_num_queries):
+def warm(client):
     """``warm(urls)``: anonymous readers fetch each page until it comes from the cache without a
-    single query (the first copy served from the cache may ask the database whether
-    invalidations are waiting, which each process does at most once a second)."""
+    single query. A copy served from the cache may ask the database whether invalidations are
+    waiting, which each process does at most once a second: a hit may query when the second since
+    the last check has run out (on a slow machine, while the previous page was built), and the hit
+    right after it may not."""
 
     def fetch_until_cached(urls):
         for url in urls:
             first = client.get(url)
             assert first.status_code == 200, url
-            assert client.get(url)[CACHE] == "hit", url
-            with django_assert_num_queries(0):
-                again = client.get(url)
-            assert again[CACHE] == "hit", url
+            for _ in range(3):
+                with CaptureQueriesContext(connection) as queries:
+                    again = client.get(url)
+                assert again[CACHE] == "hit", url
+                if not queries:
+                    break
+            assert len(queries) == 0, (url, [query["sql"] for query in queries])
             assert again.content == first.content
 
     return fetch_until_cached
