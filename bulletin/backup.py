@@ -37,7 +37,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from bulletin import media
+from publishing import media
 
 FORMAT = "bulletin-backup"
 VERSION = 1

@@ -1,20 +1,22 @@
+from urllib.parse import urlsplit
+
 from django.db.models import Prefetch, Q
 from django.db.models.query import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bulletin import media, print_edition, redirects, seo
+from bulletin import print_edition, redirects, seo
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, ShareLink, Topic, table_of_contents
 from events.models import Event
 from people.models import Person
-from publishing import images, pagecache, search
+from publishing import images, media, pagecache, search
 from publishing.models import PublicationStatus
 from publishing.sanitize import text_content
 
@@ -71,7 +73,7 @@ class IssuePdfView(View):
 
 @require_safe
 def media_file(request, name):
-    """An uploaded file nginx did not find in the public tree (``bulletin.media``).
+    """An uploaded file nginx did not find in the public tree (``publishing.media``).
 
     Staff who may see its content get it, and so does an expert reading a share link's preview
     that shows it. Readers get it once its content is theirs to see (and nginx from then on), a
@@ -82,11 +84,25 @@ def media_file(request, name):
     if media.is_linked(name):  # what nginx answers itself; here in development and tests
         return media.response(name, public=True)
     original = images.original_of(name)
-    if media.may_preview(request.user, original) or media.shown_by_share_link(request, original):
+    if media.may_preview(request.user, original) or shown_by_share_link(request, original):
         return media.response(name, public=False)
     if original in media.settle({original}):
         return media.response(name, public=True)
     raise Http404
+
+
+def shown_by_share_link(request, name):
+    """Whether ``request`` comes from the preview of an active share link whose text shows the
+    image ``name``: the outside expert reading it has no account. The link's address, sent as
+    the referrer, is the credential, as it is for the page itself."""
+    try:
+        match = resolve(urlsplit(request.headers.get("Referer", "")).path)
+    except Resolver404:
+        return False
+    if match.view_name != "bulletin:shared-preview":
+        return False
+    link = ShareLink.from_token(match.kwargs["token"])
+    return link is not None and name in media.images_in(link.revision.body)
 
 
 class ArticleDetailView(DetailView):

@@ -224,7 +224,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Behind nginx (deploy/nginx.conf), uploads readers may not fetch directly are sent by nginx once
-# the app allows them (X-Accel-Redirect); without it the app sends them itself (bulletin.media).
+# the app allows them (X-Accel-Redirect); without it the app sends them itself (publishing.media).
 MEDIA_ACCEL_REDIRECT = env.bool("MEDIA_ACCEL_REDIRECT", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from publishing import pagecache
+from publishing import media, pagecache
 from publishing.links import page_url
 from publishing.models import PublicationStatus, Reviewable, Searchable, writes
 from publishing.sanitize import RichTextField
@@ -79,6 +79,7 @@ class Event(Reviewable, Searchable):
     people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
 
     objects = EventQuerySet.as_manager()
+    public_files = media.PublicFiles(rich_text=("description",), permission="events.view_event")
 
     class Meta(Reviewable.Meta):
         verbose_name = "活动"
@@ -103,6 +104,11 @@ class Event(Reviewable, Searchable):
 
     def get_absolute_url(self):
         return page_url("events:event-detail", slug=self.slug)
+
+    def media_files(self):
+        """The stored originals readers see, or may have seen, of this event: the images in its
+        description, and the files of its people."""
+        return media.images_in(self.description) | self.people.media_files()
 
     def derive_fields(self, update_fields=None):
         super().derive_fields(update_fields)

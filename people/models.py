@@ -4,6 +4,7 @@ from functools import reduce
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from publishing import media
 from publishing.images import PublicImageField
 from publishing.links import page_url
 from publishing.models import Searchable
@@ -34,6 +35,14 @@ class PersonQuerySet(models.QuerySet):
             if relation.many_to_many and hasattr(relation.related_model.objects, "public")
         ]
         return self.filter(reduce(operator.or_, (Q(e) for e in shown))) if shown else self.none()
+
+    def media_files(self):
+        """The stored originals readers see, or may have seen, of these people: their portraits and
+        the images in their biographies (``publishing.media``)."""
+        names = set()
+        for photo, bio in self.values_list("photo", "bio"):
+            names |= {photo, *media.images_in(bio)}
+        return names
 
 
 class Person(Searchable):
@@ -69,6 +78,7 @@ class Person(Searchable):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = PersonQuerySet.as_manager()
+    public_files = media.PublicFiles(fields=("photo",), rich_text=("bio",), permission="people.view_person")
 
     class Meta:
         verbose_name = "人物"
@@ -80,6 +90,11 @@ class Person(Searchable):
 
     def get_absolute_url(self):
         return page_url("people:person-detail", slug=self.slug)
+
+    def media_files(self):
+        """The stored originals readers see, or may have seen, of this person: their portrait and
+        the images in their biography."""
+        return Person.objects.filter(pk=self.pk).media_files()
 
     def derive_fields(self, update_fields=None):
         super().derive_fields(update_fields)

@@ -8,9 +8,9 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 
-from bulletin import media, workflow
+from bulletin import workflow
 from bulletin.admin import actions
-from publishing import pagecache
+from publishing import media, pagecache
 from publishing.diff import text_of
 from publishing.models import ACTION_LABELS, PublicationStatus, WorkflowLog
 from publishing.sanitize import RichTextField
@@ -35,7 +35,7 @@ def save_content(obj, user):
 class RefreshesPublicPages:
     """Admin pages whose saves and deletions change what readers see: once the change is
     committed, cached public pages are built afresh (``publishing.pagecache``), and the files readers
-    may fetch follow (``bulletin.media``: a new cover of a released issue, a new portrait)."""
+    may fetch follow (``publishing.media``: a new cover of a released issue, a new portrait)."""
 
     def changes_public_pages(self, obj):
         return True

@@ -1,7 +1,9 @@
 """Articles (稿件), the people they are about and their photos."""
 
 import re
+from itertools import chain
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -13,7 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from bulletin.models.issues import Issue
 from bulletin.models.sections import Section, Topic
-from publishing import pagecache, search
+from people.models import Person
+from publishing import media, pagecache, search
 from publishing.images import PublicImageField
 from publishing.links import page_url
 from publishing.models import (
@@ -108,6 +111,20 @@ class ArticleQuerySet(models.QuerySet):
         for kind, keys in related:
             tags.update(pagecache.tag_of(kind, key) for key in keys)
         return tags
+
+    def media_files(self):
+        """The stored originals readers see, or may have seen, of these articles
+        (``publishing.media``): their photos, the images in their text and in its earlier versions
+        (a published revision may have dropped one), and the files of their people."""
+        names = set(ArticlePhoto.objects.filter(article__in=self).values_list("image", flat=True))
+        with_images = {"body__contains": settings.MEDIA_URL}
+        texts = chain(
+            self.filter(**with_images).values_list("body", flat=True),
+            Article.history.filter(id__in=self.values("pk"), **with_images).values_list("body", flat=True),
+        )
+        for text in texts:
+            names |= media.images_in(text)
+        return names | Person.objects.filter(article_links__article__in=self).distinct().media_files()
 
     def for_queue(self):
         return self.select_related("review_stage", "section", "issue", "created_by", "live_article")
@@ -215,6 +232,7 @@ class Article(Reviewable, Searchable):
     history = HistoricalRecords(verbose_name="修改记录", excluded_fields=[*search.SEARCH_FIELDS, search.DOCUMENT_FIELD])
 
     objects = ArticleManager.from_queryset(ArticleQuerySet)()
+    public_files = media.PublicFiles(rich_text=("body",), permission="bulletin.view_article")
 
     class Meta(Reviewable.Meta):
         verbose_name = "稿件"
@@ -265,6 +283,11 @@ class Article(Reviewable, Searchable):
         if self.issue_id is None:
             return page_url("bulletin:news-detail", slug=self.slug)
         return page_url("bulletin:article-detail", year=self.issue.year, number=self.issue.number, slug=self.slug)
+
+    def media_files(self):
+        """The stored originals readers see, or may have seen, of this article: its photos, the
+        images in its text and in its earlier versions, and the files of its people."""
+        return Article.objects.filter(pk=self.pk).media_files()
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -372,6 +395,12 @@ class ArticlePerson(models.Model):
         return self.printed_title or self.person.title
 
 
+class ArticlePhotoQuerySet(models.QuerySet):
+    def public(self):
+        """The photos of articles readers may see."""
+        return self.filter(article__in=Article.objects.public())
+
+
 class ArticlePhoto(models.Model):
     article = models.ForeignKey(Article, verbose_name="稿件", on_delete=models.CASCADE, related_name="photos")
     image = PublicImageField(
@@ -388,6 +417,10 @@ class ArticlePhoto(models.Model):
     caption = models.CharField("图片说明", max_length=300, blank=True)
     credit = models.CharField("摄影", max_length=100, blank=True, help_text="拍摄者或图片来源，如“张伟”；留空则不署名")
     position = models.PositiveSmallIntegerField("顺序", default=0)
+
+    objects = ArticlePhotoQuerySet.as_manager()
+    # Staff who may see the article may see its photos.
+    public_files = media.PublicFiles(fields=("image",), permission="bulletin.view_article")
 
     class Meta:
         verbose_name = "稿件图片"

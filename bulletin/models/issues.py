@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from publishing import media
 from publishing.images import PublicImageField
 from publishing.links import page_url
 from publishing.models import DerivedFieldsModel, PublicationStatus, StatefulModel
@@ -64,6 +65,7 @@ class Issue(StatefulModel, DerivedFieldsModel):
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = IssueQuerySet.as_manager()
+    public_files = media.PublicFiles(fields=("cover_image", "print_pdf"), permission="bulletin.view_issue")
 
     class Meta:
         verbose_name = "期刊"
@@ -84,6 +86,11 @@ class Issue(StatefulModel, DerivedFieldsModel):
 
     def get_absolute_url(self):
         return page_url("bulletin:issue-detail", year=self.year, number=self.number)
+
+    def media_files(self):
+        """The stored originals readers see, or may have seen, of this issue: its cover and print
+        PDF, and the files of its articles."""
+        return {self.cover_image.name, self.print_pdf.name} | self.articles.media_files()
 
     def derive_fields(self, update_fields=None):
         if self.status == self.Status.PUBLISHED:

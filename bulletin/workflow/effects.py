@@ -1,14 +1,14 @@
 """What a transition sets off once it is committed, all of it here: mail to the people who must
 act next, and, when readers see the change, the cached pages that showed it made stale
 (``publishing.pagecache``), the PDF of its released issue made again (``bulletin.print_edition``)
-and its files made public or private (``bulletin.media``). None of it runs if the transaction
+and its files made public or private (``publishing.media``). None of it runs if the transaction
 rolls back; the page cache records its part in the transaction itself, so nothing is lost."""
 
 from django.db import transaction
 
-from bulletin import media, print_edition
+from bulletin import print_edition
 from bulletin.models import Article
-from publishing import pagecache
+from publishing import media, pagecache
 
 
 def tell(message, obj):

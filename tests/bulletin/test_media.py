@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin import media, workflow
+from bulletin import workflow
 from bulletin.models import Article, ArticlePhoto, IssuePrint, ShareLink
-from publishing import images
+from publishing import images, media
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

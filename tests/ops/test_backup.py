@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from bulletin import backup, demo, media
+from bulletin import backup, demo
 from bulletin.models import Article, Issue, Section
 from events.models import Event
 from people.models import Person
-from publishing import pagecache
+from publishing import media, pagecache
 from publishing.models import WorkflowLog
 from tests import factories as make
 
@@ -52,7 +52,7 @@ def every_row():
 
 
 def every_file(media_root):
-    """The stored files; the public tree's links are made from the rows (bulletin.media)."""
+    """The stored files; the public tree's links are made from the rows (publishing.media)."""
     return {
         p.relative_to(media_root).as_posix(): p.read_bytes()
         for p in Path(media_root).rglob("*")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from bulletin import media
+from publishing import media
 
 
 class Command(BaseCommand):

@@ -2,50 +2,46 @@
 
 Uploads stay where storage puts them, ``MEDIA_ROOT/<name>``. What readers may fetch is the
 *public tree*, ``MEDIA_ROOT/public/``: a relative symbolic link to each file of content readers
-see (an article's photos and the images in its text, an issue's cover and print PDF, a person's
-portrait and the images in their biography, the images in an event's description) and to each of
-its renditions. nginx answers ``/media/<name>`` from the public tree alone and passes anything else
-to the app (``bulletin.views.media_file``): staff who may see the content get the file, and so
-does an outside expert whose share link shows it; readers get it once ``public()`` says the
-content is theirs (a scheduled publication whose time has come), and it is linked then, so that
-nginx serves it from the next request on. Everyone else gets a 404, as for a file that does not
-exist.
+see and to each of its renditions. This module knows no content: each model that holds files
+declares them beside its fields (``public_files =`` :class:`PublicFiles`: its file fields, the rich
+text that shows images by address, and who may see them in any state), what readers see of it is
+its queryset's ``public()``, and each piece of content names the files it holds, or held, with
+its ``media_files()``.
 
-Links follow what readers see: :func:`readers_see`, which ``bulletin.workflow`` calls after every
-change readers notice, links and unlinks the files of what changed once the change commits;
+nginx answers ``/media/<name>`` from the public tree alone and passes anything else to the app,
+whose view (``bulletin.views.media_file``) asks here: staff who may see the content get the file
+(and so does whoever else the site lets in, an outside expert reading a share link); readers get
+it once ``public()`` says the content is theirs (a scheduled publication whose time has come), and
+it is linked then, so that nginx serves it from the next request on. Everyone else gets a 404, as
+for a file that does not exist.
+
+Links follow what readers see: :func:`readers_see`, which the workflow calls after every change
+readers notice, links and unlinks the files of what changed once the change commits;
 ``manage.py sync_media`` (:func:`sync`) puts the whole tree right, after an upgrade or a restore.
 The tree holds links only: a backup skips them and holds every file once.
 """
 
 import html
-import logging
 import mimetypes
 import os
 import re
 import secrets
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
-from itertools import chain
+from functools import cache, reduce
 from operator import or_
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
+from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from bulletin.models import Article, ArticlePhoto, Issue, ShareLink
-from events.models import Event
-from people.models import Person
 from publishing import images
-
-logger = logging.getLogger(__name__)
 
 PUBLIC_FOLDER = "public"
 # nginx's internal location for any stored file, reached only by the app's X-Accel-Redirect.
@@ -58,31 +54,46 @@ SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.IGNORECASE)
 
 
 @dataclass(frozen=True)
+class PublicFiles:
+    """The stored files a model's content holds, declared on the model as ``public_files``: its
+    file ``fields`` and its ``rich_text`` fields, whose text shows images by address. Readers may
+    fetch them while the model's ``public()`` holds the content."""
+
+    # Staff with it may fetch the files of such content in any state (to edit and preview it).
+    permission: str
+    fields: tuple = ()
+    rich_text: tuple = ()
+
+
+@dataclass(frozen=True)
 class Use:
     """Where content keeps stored files: a file field, or rich text that shows images by address."""
 
     model: type
     field: str
-    # Staff with it may fetch the files of such content in any state (to edit and preview it).
     permission: str
-    readers: Callable  # the content readers see now
+
+    def readers(self):
+        """The content readers see now."""
+        return self.model._default_manager.public()
 
 
-def _articles_photos():
-    return ArticlePhoto.objects.filter(article__in=Article.objects.public())
+def _declared():
+    for model in apps.get_models():
+        declaration = getattr(model, "public_files", None)
+        if declaration is not None:
+            yield model, declaration
 
 
-FIELDS = (
-    Use(ArticlePhoto, "image", "bulletin.view_article", _articles_photos),
-    Use(Issue, "cover_image", "bulletin.view_issue", Issue.objects.public),
-    Use(Issue, "print_pdf", "bulletin.view_issue", Issue.objects.public),
-    Use(Person, "photo", "people.view_person", Person.objects.public),
-)
-RICH_TEXT = (
-    Use(Article, "body", "bulletin.view_article", Article.objects.public),
-    Use(Person, "bio", "people.view_person", Person.objects.public),
-    Use(Event, "description", "events.view_event", Event.objects.public),
-)
+# Models are fixed once the registry is ready, and the registry is ready before any file is asked for.
+@cache
+def _file_fields():
+    return tuple(Use(model, field, files.permission) for model, files in _declared() for field in files.fields)
+
+
+@cache
+def _rich_text():
+    return tuple(Use(model, field, files.permission) for model, files in _declared() for field in files.rich_text)
 
 
 def _root():
@@ -113,56 +124,22 @@ def visible_names(names):
     if not names:
         return set()
     found = set()
-    for use in FIELDS:
+    for use in _file_fields():
         found.update(use.readers().filter(**{f"{use.field}__in": names}).values_list(use.field, flat=True))
     embedded = {name for name in names - found if _in_rich_text(name)}
     if embedded:
-        for use in RICH_TEXT:
+        for use in _rich_text():
             condition = reduce(or_, (Q(**{f"{use.field}__contains": default_storage.url(n)}) for n in embedded))
             for text in use.readers().filter(condition).values_list(use.field, flat=True):
                 found |= images_in(text) & embedded
     return found
 
 
-def files_of(obj):
-    """The stored originals readers see, or may have seen, of an issue, article, event or person.
-
-    Its own, those of its articles and of the people it names, and the images of earlier versions
-    of its articles' text: a published revision may have dropped one.
-    """
-    if isinstance(obj, Person):
-        return _files_of_people(Person.objects.filter(pk=obj.pk))
-    if isinstance(obj, Event):
-        return images_in(obj.description) | _files_of_people(obj.people.all())
-    if isinstance(obj, Issue):
-        articles, names = Article.objects.filter(issue=obj), {obj.cover_image.name, obj.print_pdf.name}
-    elif isinstance(obj, Article):
-        articles, names = Article.objects.filter(pk=obj.pk), set()
-    else:
-        return set()
-    names.update(ArticlePhoto.objects.filter(article__in=articles).values_list("image", flat=True))
-    with_images = {"body__contains": settings.MEDIA_URL}
-    texts = chain(
-        articles.filter(**with_images).values_list("body", flat=True),
-        Article.history.filter(id__in=articles.values("pk"), **with_images).values_list("body", flat=True),
-    )
-    for text in texts:
-        names |= images_in(text)
-    return names | _files_of_people(Person.objects.filter(article_links__article__in=articles).distinct())
-
-
-def _files_of_people(people):
-    names = set()
-    for photo, bio in people.values_list("photo", "bio"):
-        names |= {photo, *images_in(bio)}
-    return names
-
-
 def _all_visible():
     names = set()
-    for use in FIELDS:
+    for use in _file_fields():
         names.update(use.readers().exclude(**{use.field: ""}).values_list(use.field, flat=True))
-    for use in RICH_TEXT:
+    for use in _rich_text():
         texts = use.readers().filter(**{f"{use.field}__contains": settings.MEDIA_URL}).values_list(use.field, flat=True)
         for text in texts.iterator():
             names.update(name for name in images_in(text) if _in_rich_text(name))
@@ -173,8 +150,8 @@ def _all_visible():
 
 
 def readers_see(obj):
-    """Once the current transaction commits, readers may fetch the files of ``obj`` (an issue,
-    article or event) that they now see, and no longer those they do not, nor any file content
+    """Once the current transaction commits, readers may fetch the files of ``obj`` (its
+    ``media_files()``) that they now see, and no longer those they do not, nor any file content
     readers see has let go of (a photo a published revision dropped, a replaced cover)."""
     model, pk = type(obj), obj.pk
     transaction.on_commit(lambda: _follow(model, pk), robust=True)
@@ -184,7 +161,8 @@ def _follow(model, pk):
     obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
         return
-    settle(files_of(obj))
+    # Content that holds no files (a section, a topic) has no media_files().
+    settle(obj.media_files() if hasattr(obj, "media_files") else ())
     _unlink_unheld()
 
 
@@ -208,7 +186,7 @@ def settle(names):
 def _unlink_unheld():
     """Unlink the files of file fields that no content readers see holds any more: photos a
     published revision dropped, covers and portraits since replaced."""
-    for use in FIELDS:
+    for use in _file_fields():
         linked = _linked_under(use.model._meta.get_field(use.field).upload_to.split("%")[0])
         if linked:
             for name in linked - set(use.readers().values_list(use.field, flat=True)):
@@ -296,25 +274,11 @@ def may_preview(user, name):
         return False
     if _in_rich_text(name):
         # Any editor may put an image into any text, and sees it before the text is saved.
-        return any(user.has_perm(use.permission) for use in RICH_TEXT)
+        return any(user.has_perm(use.permission) for use in _rich_text())
     return any(
         user.has_perm(use.permission) and use.model._default_manager.filter(**{use.field: name}).exists()
-        for use in FIELDS
+        for use in _file_fields()
     )
-
-
-def shown_by_share_link(request, name):
-    """Whether ``request`` comes from the preview of an active share link whose text shows the
-    image ``name``: the outside expert reading it has no account. The link's address, sent as
-    the referrer, is the credential, as it is for the page itself."""
-    try:
-        match = resolve(urlsplit(request.headers.get("Referer", "")).path)
-    except Resolver404:
-        return False
-    if match.view_name != "bulletin:shared-preview":
-        return False
-    link = ShareLink.from_token(match.kwargs["token"])
-    return link is not None and name in images_in(link.revision.body)
 
 
 def response(name, *, public):
