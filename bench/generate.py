@@ -161,8 +161,8 @@ class Generator:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from bulletin.demo import content, loader
         from publishing.models import ReviewStage
+        from website.demo import content, loader
 
         User = get_user_model()
         demo = content.read()

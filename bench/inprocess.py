@@ -91,7 +91,7 @@ def pages():
     section = Section.objects.get(name="科协动态")
     # The person in the most articles: the page that grows with the archive if anything does.
     person = Person.objects.annotate(n=Count("article_links")).order_by("-n", "pk").first()
-    search = reverse("bulletin:search")
+    search = reverse("website:search")
     return {
         "home": reverse("bulletin:home"),
         "issue": issue.get_absolute_url(),

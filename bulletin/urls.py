@@ -5,9 +5,6 @@ from publishing.pagecache import LISTINGS, PAGED, cached
 
 app_name = "bulletin"
 
-# Search reads its terms and the fields of bulletin.filters.ArticleSearchFilter.
-SEARCH_PARAMETERS = ("q", "section", "year", "issue", "person", "page")
-
 urlpatterns = [
     path("", cached(views.HomeView.as_view(), lists={LISTINGS}), name="home"),
     path("feeds/rss/", cached(feeds.ArticleFeed(), lists={LISTINGS}), name="feed-rss"),
@@ -28,7 +25,6 @@ urlpatterns = [
     path("sections/<slug:slug>/feed/rss/", cached(feeds.SectionFeed()), name="section-feed-rss"),
     path("sections/<slug:slug>/feed/atom/", cached(feeds.SectionAtomFeed()), name="section-feed-atom"),
     path("topics/<slug:slug>/", cached(views.TopicDetailView.as_view(), reads=PAGED), name="topic-detail"),
-    path("search/", cached(views.SearchView.as_view(), lists={LISTINGS}, reads=SEARCH_PARAMETERS), name="search"),
     path("preview/articles/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview-article"),
     path("preview/shared/<str:token>/", views.SharedPreviewView.as_view(), name="shared-preview"),
 ]

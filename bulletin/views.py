@@ -4,7 +4,7 @@ from django.db.models import Prefetch, Q
 from django.db.models.query import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -12,13 +12,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from bulletin import print_edition, redirects, seo
-from bulletin.filters import ArticleSearchFilter
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, ShareLink, Topic, table_of_contents
-from events.models import Event
-from people.models import Person
-from publishing import images, media, pagecache, search
+from publishing import images, media, pagecache
 from publishing.models import PublicationStatus
-from publishing.sanitize import text_content
 
 LATEST_NEWS_COUNT = 8
 RELATED_COUNT = 4
@@ -110,7 +106,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def articles(self):
-        return Article.objects.public().for_detail().prefetch_related(public_events())
+        return Article.objects.public().for_detail()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -145,6 +141,8 @@ class ArticleDetailView(DetailView):
             previous_article=previous,
             next_article=following,
             related_articles=related,
+            # The relation is the events app's (Event.articles): the periodical reads it, never imports it.
+            events=article.events.public().order_by("start_date"),
             meta=self.page_meta(),
             absolute_url=seo.absolute_url(article.get_absolute_url()),
             **kwargs,
@@ -189,10 +187,6 @@ class NewsDetailView(ArticleDetailView):
         return get_object_or_404(self.articles().web_only(), slug=self.kwargs["slug"])
 
 
-def public_events():
-    return Prefetch("events", queryset=Event.objects.public().order_by("start_date"), to_attr="public_events")
-
-
 class UnlistedPage:
     """A page only people holding its address may see: never cached, never indexed."""
 
@@ -220,7 +214,7 @@ class ArticlePreviewView(UnlistedPage, ArticleDetailView):
         user = self.request.user
         if not (user.is_active and user.is_staff and user.has_perm("bulletin.view_article")):
             raise Http404
-        articles = Article.objects.for_detail().select_related("review_stage").prefetch_related(public_events())
+        articles = Article.objects.for_detail().select_related("review_stage")
         return get_object_or_404(articles, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
@@ -309,79 +303,3 @@ class TopicDetailView(ArticleStreamView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(topic=self.topic, **kwargs)
-
-
-class RobotsView(TemplateView):
-    """``robots.txt``: everything may be crawled but previews; where the sitemap is.
-
-    It leaves the admin out, whose address is meant to stay unguessable; the admin's pages ask
-    not to be indexed themselves.
-    """
-
-    template_name = "robots.txt"
-    content_type = "text/plain; charset=utf-8"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(sitemap_url=seo.absolute_url(reverse("sitemap")), **kwargs)
-
-
-class SearchView(ListView):
-    """Public articles containing every word of ``q``, narrowed by the filters, and a few people
-    and events that match too; terms are highlighted in titles and snippets.
-
-    A query that cannot be searched (empty, only punctuation) gets a page that says why.
-    """
-
-    template_name = "bulletin/search.html"
-    context_object_name = "articles"
-    paginate_by = 20
-    others_count = 5
-    # The people and events shown beside the articles are the best of this many newest matches:
-    # ranking reads each candidate's whole document.
-    others_window = 50
-
-    def get(self, request, *args, **kwargs):
-        self.query = search.parse_query(request.GET.get("q", ""))
-        self.filter = ArticleSearchFilter(request.GET, queryset=Article.objects.public())
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        articles = search.matching(self.filter.qs, self.query, then=("-published_at", "-pk"))
-        return articles.for_listing(with_body=True)
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        paginator = super().get_paginator(queryset, per_page, **kwargs)
-        # All matches are counted once, from the index; the list is as long as the ranking window
-        # allows. Told its length, the paginator does not count the ranked list a second time.
-        self.found = search.count_matching(self.filter.qs, self.query)
-        paginator.count = search.listed(self.found)
-        return paginator
-
-    def paginate_queryset(self, queryset, page_size):
-        # A page number out of range shows the nearest page rather than an error.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        page.object_list = list(page.object_list)
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        for article in context["articles"]:
-            article.highlighted_title = search.highlight(article.title, self.query)
-            article.snippet = search.snippet(self.query, text_content(article.body), article.summary)
-        first_page = context["page_obj"].number == 1
-        # public() on the ranked few, not inside the window: there PostgreSQL checked every person's
-        # every appearance in the archive before picking the matches (20-45 ms a search at 15k).
-        people = search.matching(Person.objects.all(), self.query, then=("slug",), window=self.others_window).public()
-        events = search.matching(
-            Event.objects.public(), self.query, then=("-start_date", "-pk"), window=self.others_window
-        )
-        context.update(
-            query=self.query,
-            found=self.found,
-            filter=self.filter,
-            people=list(people[: self.others_count]) if first_page else [],
-            events=list(events[: self.others_count]) if first_page else [],
-            max_query_length=search.MAX_QUERY_LENGTH,
-        )
-        return context

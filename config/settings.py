@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "bulletin",
     "people",
     "events",
+    "website",
     "axes",
 ]
 

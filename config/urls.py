@@ -3,11 +3,12 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 
-from bulletin.sitemaps import SITEMAPS
-from bulletin.views import RobotsView, media_file
+from bulletin.views import media_file
 from config import health
 from publishing import editor_uploads
 from publishing.pagecache import LISTINGS, cached
+from website.sitemaps import SITEMAPS
+from website.views import RobotsView
 
 # django_ckeditor_5's own URLs are left out: its upload view lets any staff member store any
 # Pillow-readable file, metadata and all, under the uploader's file name at the media root. The
@@ -26,5 +27,6 @@ urlpatterns = [
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("people/", include("people.urls")),
     path("events/", include("events.urls")),
+    path("", include("website.urls")),
     path("", include("bulletin.urls")),
 ]

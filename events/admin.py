@@ -1,8 +1,9 @@
 from django.contrib import admin
 
-from bulletin.admin.workflow import RefreshesPublicPages, WorkflowAdminMixin
+from bulletin.admin.workflow import WorkflowAdminMixin
 from events.forms import EventForm
 from events.models import Event
+from publishing.admin import RefreshesPublicPages
 from publishing.models import PublicationStatus
 
 

@@ -1,9 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from bulletin.admin.workflow import RefreshesPublicPages
 from people.models import Person
-from publishing.admin import image_preview
+from publishing.admin import RefreshesPublicPages, image_preview
 
 
 @admin.register(Person)

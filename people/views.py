@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from bulletin.models import Article, ArticlePerson
 from people.filters import PersonFilter
 from people.models import Person
 from publishing import pagecache
@@ -49,18 +48,21 @@ class PersonDetailView(DetailView):
         return get_object_or_404(Person.objects.public(), slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        pagecache.depends_on(self.request, pagecache.tag(self.object))
-        roles = ArticlePerson.objects.filter(person=self.object).select_related("person")
+        person = self.object
+        pagecache.depends_on(self.request, pagecache.tag(person))
+        # The periodical's articles reach people through the relation they declare (ArticlePerson,
+        # ``person.article_links``); this page reads it and imports nothing of the periodical.
+        roles = person.article_links.select_related("person")
         # Exists, not a join with DISTINCT, which made PostgreSQL sort whole rows of a long record.
         articles = (
-            Article.objects.public()
-            .filter(Exists(ArticlePerson.objects.filter(article=OuterRef("pk"), person=self.object)))
+            person.articles.model.objects.public()
+            .filter(Exists(person.article_links.filter(article=OuterRef("pk"))))
             .for_listing()
             .prefetch_related(Prefetch("person_links", queryset=roles, to_attr="roles_of_person"))
             .latest_first()
         )
         page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
-        events = self.object.events.public().order_by("-start_date")[: self.events_shown]
+        events = person.events.public().order_by("-start_date")[: self.events_shown]
         return super().get_context_data(
             articles=page.object_list,
             page_obj=page,

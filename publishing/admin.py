@@ -1,5 +1,5 @@
-"""The platform's own admin pages: the review stages and the audit trail of decisions, plus the
-small helpers every content admin uses."""
+"""The platform's own admin pages: the review stages and the audit trail of decisions, plus what
+every content admin uses: image previews, and refreshing public pages after a save."""
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -7,6 +7,7 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 
+from publishing import media, pagecache
 from publishing.models import ACTION_LABELS, ReviewStage, WorkflowLog
 from publishing.templatetags.names import full_name
 
@@ -23,6 +24,31 @@ def reverse_or_none(name, **kwargs):
         return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return None
+
+
+class RefreshesPublicPages:
+    """Admin pages whose saves and deletions change what readers see: once the change is
+    committed, cached public pages are built afresh (``publishing.pagecache``), and the files readers
+    may fetch follow (``publishing.media``: a new cover of a released issue, a new portrait)."""
+
+    def changes_public_pages(self, obj):
+        return True
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.changes_public_pages(obj):
+            pagecache.content_changed()
+            media.readers_see(obj)
+
+    def delete_model(self, request, obj):
+        public = self.changes_public_pages(obj)
+        super().delete_model(request, obj)
+        if public:
+            pagecache.content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pagecache.content_changed()
 
 
 # Review stages and the decision log --------------------------------------------------------------

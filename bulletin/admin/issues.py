@@ -8,10 +8,10 @@ from django.utils.html import format_html, format_html_join
 
 from bulletin import print_edition, redirects, workflow
 from bulletin.admin import actions
-from bulletin.admin.workflow import RefreshesPublicPages, save_content
+from bulletin.admin.workflow import save_content
 from bulletin.forms import IssueArticleForm, IssueArticleFormSet
 from bulletin.models import Article, Issue, IssuePrint
-from publishing.admin import image_preview, reverse_or_none
+from publishing.admin import RefreshesPublicPages, image_preview, reverse_or_none
 from publishing.templatetags.names import full_name
 
 

@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from bulletin.admin.workflow import RefreshesPublicPages
 from bulletin.models import Section, Topic
+from publishing.admin import RefreshesPublicPages
 
 
 @admin.register(Section)

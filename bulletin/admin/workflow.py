@@ -1,5 +1,5 @@
-"""What the content admins share: who edited, cached pages that follow a save, and the change
-page of reviewable content (articles, events) with its workflow panel."""
+"""What the admins of reviewable content share: who edited, and the change page of articles and
+events with its workflow panel."""
 
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets
@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from bulletin import workflow
 from bulletin.admin import actions
-from publishing import media, pagecache
 from publishing.diff import text_of
 from publishing.models import ACTION_LABELS, PublicationStatus, WorkflowLog
 from publishing.sanitize import RichTextField
@@ -30,31 +29,6 @@ def save_content(obj, user):
     stamp_editors(obj, user)
     if obj.pk is not None:
         obj.version += 1
-
-
-class RefreshesPublicPages:
-    """Admin pages whose saves and deletions change what readers see: once the change is
-    committed, cached public pages are built afresh (``publishing.pagecache``), and the files readers
-    may fetch follow (``publishing.media``: a new cover of a released issue, a new portrait)."""
-
-    def changes_public_pages(self, obj):
-        return True
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if self.changes_public_pages(obj):
-            pagecache.content_changed()
-            media.readers_see(obj)
-
-    def delete_model(self, request, obj):
-        public = self.changes_public_pages(obj)
-        super().delete_model(request, obj)
-        if public:
-            pagecache.content_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        pagecache.content_changed()
 
 
 class WorkflowAdminMixin:

@@ -39,7 +39,7 @@ CACHE = pagecache.CACHE_HEADER
 
 
 def search(query):
-    return f"{reverse('bulletin:search')}?{urlencode({'q': query})}"
+    return f"{reverse('website:search')}?{urlencode({'q': query})}"
 
 
 def pages_listing(issue, section, query):
@@ -400,7 +400,7 @@ def test_tracking_parameters_are_not_carried_into_the_links_of_a_page(client, re
 
 
 def test_the_search_and_people_pages_keep_every_filter_they_offer():
-    assert set(pagecache.cached_pages()["bulletin:search"].reads) == {"q", "page", *ArticleSearchFilter.base_filters}
+    assert set(pagecache.cached_pages()["website:search"].reads) == {"q", "page", *ArticleSearchFilter.base_filters}
     assert set(pagecache.cached_pages()["people:person-list"].reads) == {"page", *PersonFilter.base_filters}
 
 
@@ -746,7 +746,7 @@ def test_every_cached_page_is_stored_and_served_from_the_cache(client, published
         "bulletin:news-detail": news.get_absolute_url(),
         "bulletin:section-detail": section.get_absolute_url(),
         "bulletin:topic-detail": topic.get_absolute_url(),
-        "bulletin:search": search("稿件"),
+        "website:search": search("稿件"),
         "bulletin:feed-rss": RSS,
         "bulletin:feed-atom": reverse("bulletin:feed-atom"),
         "bulletin:issue-feed-rss": reverse("bulletin:issue-feed-rss", args=[year, number]),

@@ -93,9 +93,9 @@ def url_of(site, name):
     if name != "search":
         return site[name]
     try:
-        return reverse("bulletin:search") + "?q=科普"
+        return reverse("website:search") + "?q=科普"
     except NoReverseMatch:
-        pytest.skip("the search page (URL name bulletin:search) does not exist yet")
+        pytest.skip("the search page (URL name website:search) does not exist yet")
 
 
 def describe(violations):

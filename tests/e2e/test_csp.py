@@ -43,7 +43,7 @@ def test_public_pages_with_photos_run_under_the_policy(live_server, new_page):
         issue.get_absolute_url(),
         article.get_absolute_url(),
         person.get_absolute_url(),
-        reverse("bulletin:search") + "?q=科普",
+        reverse("website:search") + "?q=科普",
         reverse("events:event-list"),
     ]
 

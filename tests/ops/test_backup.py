@@ -13,13 +13,14 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
-from bulletin import backup, demo
+from bulletin import backup
 from bulletin.models import Article, Issue, Section
 from events.models import Event
 from people.models import Person
 from publishing import media, pagecache
 from publishing.models import WorkflowLog
 from tests import factories as make
+from website import demo
 
 SECTIONS = importlib.import_module("bulletin.migrations.0002_sections_and_roles").SECTIONS
 

@@ -17,7 +17,6 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bulletin.demo import content
 from bulletin.models import Article, ArticlePhoto, Issue, Section
 from events.models import Event
 from people.models import Person
@@ -25,6 +24,7 @@ from publishing import search
 from publishing.diff import text_of
 from publishing.models import ReviewStage
 from tests import factories as make
+from website.demo import content
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

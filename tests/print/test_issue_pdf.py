@@ -14,9 +14,10 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 
-from bulletin import demo, print_edition
+from bulletin import print_edition
 from bulletin.models import Issue, table_of_contents
 from tests.print.conftest import require_poppler, squeezed
+from website import demo
 
 # The tests read a finished PDF, but pytest-django creates the test database only for modules
 # that ask for it, and the module's fixture needs it.

@@ -3,8 +3,8 @@ import unicodedata
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bulletin import demo
 from publishing import media, pagecache
+from website import demo
 
 SITE_URL = "http://127.0.0.1:8000/"
 ADMIN_URL = f"{SITE_URL}{settings.ADMIN_URL}"

@@ -20,7 +20,7 @@ from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
-SEARCH = reverse("bulletin:search")
+SEARCH = reverse("website:search")
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
 
@@ -247,7 +247,7 @@ def test_the_search_form_stays_small_however_many_issues_and_people_there_are(cl
     for n in range(60):
         make.link(make.article(published_issue, title=f"人物报道{n}"), make.person(f"人物{n}号"))
 
-    page = client.get(reverse("bulletin:search"), {"q": "报道"}).content.decode()
+    page = client.get(reverse("website:search"), {"q": "报道"}).content.decode()
 
     assert "人物59号" not in page and page.count("<option") < 40
 

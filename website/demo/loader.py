@@ -1,4 +1,4 @@
-"""Writes the demo content (:mod:`bulletin.demo.content`) to the database.
+"""Writes the demo content (:mod:`website.demo.content`) to the database.
 
 Every row is found by its natural key, so a second run updates rows in place and creates nothing new.
 """
@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.demo import content, pictures
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
 from events.models import Event
 from people.models import Person
 from publishing.models import PublicationStatus
 from publishing.slugs import pinyin_slug
+from website.demo import content, pictures
 
 PUBLISHED = PublicationStatus.PUBLISHED
 

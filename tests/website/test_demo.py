@@ -8,12 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from bulletin import demo
-from bulletin.demo import content
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
 from events.models import Event
 from people.models import Person
 from publishing.models import WorkflowLog
+from website import demo
+from website.demo import content
 
 ROWS = [Issue, Section, Topic, Article, ArticlePerson, ArticlePhoto, WorkflowLog, Person, Event, get_user_model()]
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from publishing.pagecache import LISTINGS, cached
+from website import views
+
+app_name = "website"
+
+# Search reads its terms and the fields of bulletin.filters.ArticleSearchFilter.
+SEARCH_PARAMETERS = ("q", "section", "year", "issue", "person", "page")
+
+urlpatterns = [
+    path("search/", cached(views.SearchView.as_view(), lists={LISTINGS}, reads=SEARCH_PARAMETERS), name="search"),
+]

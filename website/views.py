@@ -1,0 +1,89 @@
+"""What belongs to the site as a whole: search over articles, people and events, and
+``robots.txt``, which points crawlers at the sitemap of all of them (``website.sitemaps``)."""
+
+from django.urls import reverse
+from django.views.generic import ListView, TemplateView
+
+from bulletin import seo
+from bulletin.filters import ArticleSearchFilter
+from bulletin.models import Article
+from events.models import Event
+from people.models import Person
+from publishing import search
+from publishing.sanitize import text_content
+
+
+class RobotsView(TemplateView):
+    """``robots.txt``: everything may be crawled but previews; where the sitemap is.
+
+    It leaves the admin out, whose address is meant to stay unguessable; the admin's pages ask
+    not to be indexed themselves.
+    """
+
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sitemap_url=seo.absolute_url(reverse("sitemap")), **kwargs)
+
+
+class SearchView(ListView):
+    """Public articles containing every word of ``q``, narrowed by the filters, and a few people
+    and events that match too; terms are highlighted in titles and snippets.
+
+    A query that cannot be searched (empty, only punctuation) gets a page that says why.
+    """
+
+    template_name = "website/search.html"
+    context_object_name = "articles"
+    paginate_by = 20
+    others_count = 5
+    # The people and events shown beside the articles are the best of this many newest matches:
+    # ranking reads each candidate's whole document.
+    others_window = 50
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.parse_query(request.GET.get("q", ""))
+        self.filter = ArticleSearchFilter(request.GET, queryset=Article.objects.public())
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        articles = search.matching(self.filter.qs, self.query, then=("-published_at", "-pk"))
+        return articles.for_listing(with_body=True)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # All matches are counted once, from the index; the list is as long as the ranking window
+        # allows. Told its length, the paginator does not count the ranked list a second time.
+        self.found = search.count_matching(self.filter.qs, self.query)
+        paginator.count = search.listed(self.found)
+        return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range shows the nearest page rather than an error.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["articles"]:
+            article.highlighted_title = search.highlight(article.title, self.query)
+            article.snippet = search.snippet(self.query, text_content(article.body), article.summary)
+        first_page = context["page_obj"].number == 1
+        # public() on the ranked few, not inside the window: there PostgreSQL checked every person's
+        # every appearance in the archive before picking the matches (20-45 ms a search at 15k).
+        people = search.matching(Person.objects.all(), self.query, then=("slug",), window=self.others_window).public()
+        events = search.matching(
+            Event.objects.public(), self.query, then=("-start_date", "-pk"), window=self.others_window
+        )
+        context.update(
+            query=self.query,
+            found=self.found,
+            filter=self.filter,
+            people=list(people[: self.others_count]) if first_page else [],
+            events=list(events[: self.others_count]) if first_page else [],
+            max_query_length=search.MAX_QUERY_LENGTH,
+        )
+        return context
