@@ -43,7 +43,8 @@ class IssueArticleInline(admin.TabularInline):
 class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ["__str__", "theme", "released_on", "page_count", "article_count", "status", "published_at"]
     list_filter = ["status", "year"]
-    search_fields = ["theme", "cover_caption", "=year", "=running_number"]
+    # The issue picker of the article form searches here too (autocomplete).
+    search_fields = ["theme", "cover_caption"]
     ordering = ["-year", "-number"]
     readonly_fields = ["status", "published_at", "cover_preview", "flatplan"]
     inlines = [IssueArticleInline]
@@ -52,6 +53,13 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
         ("封面", {"fields": ["cover_image", "cover_preview", "cover_caption"]}),
         ("印刷版", {"fields": ["page_count", "print_pdf", "flatplan"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Issues by every name editors use for them (``IssueQuerySet.named``): 5, 第5期,
+        2026年第5期, 总第123期, or a word of the theme."""
+        if not search_term.strip():
+            return queryset, False
+        return queryset.named(search_term), False
 
     def get_urls(self):
         return [

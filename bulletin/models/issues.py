@@ -1,5 +1,6 @@
 """Issues (期) and the PDFs of their print edition."""
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,11 +16,40 @@ from publishing.links import page_url
 from publishing.models import DerivedFieldsModel, PublicationStatus, StatefulModel
 from publishing.uploads import validate_pdf
 
+# How editors name an issue: 2026年第5期, 第5期, 2026年, 总第123期, 2026-5, or the label the admin
+# shows, 2026年第5期（总第123期）. Spaces anywhere.
+ISSUE_NAME = re.compile(
+    r"(?:(?P<year>\d{4})\s*(?:年|[-/.](?=\s*\d)))?\s*"
+    r"(?:第?\s*(?P<number>\d{1,3})\s*期?)?\s*"
+    r"(?:[（(]?\s*总\s*第?\s*(?P<running>\d+)\s*期?\s*[）)]?)?"
+)
+
 
 class IssueQuerySet(models.QuerySet):
     def public(self):
         """Released issues whose release time has come."""
         return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def named(self, text):
+        """The issues ``text`` names the way editors do (``ISSUE_NAME``), or whose theme or cover
+        caption holds it. A bare number is a year if it looks like one, else an issue number or a
+        running number: “5” finds 第5期 of every year and 总第5期."""
+        text = re.sub(r"\s+", "", text)
+        if not text:
+            return self.none()
+        words = Q(theme__icontains=text) | Q(cover_caption__icontains=text)
+        if text.isdigit():
+            bare = int(text)
+            return self.filter(words | Q(year=bare) | Q(number=bare) | Q(running_number=bare))
+        name = ISSUE_NAME.fullmatch(text)
+        if name is None or not any(name.groups()):
+            return self.filter(words)
+        year, number, running = (int(part) if part else None for part in name.group("year", "number", "running"))
+        exact = Q()
+        for field, value in (("year", year), ("number", number), ("running_number", running)):
+            if value is not None:
+                exact &= Q(**{field: value})
+        return self.filter(words | exact)
 
 
 class Issue(StatefulModel, DerivedFieldsModel):

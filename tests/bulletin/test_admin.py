@@ -389,3 +389,46 @@ def test_the_article_list_search_box_finds_words_and_names(staff_client, publish
     assert titles("赤霉病") == ["田间管理要点"]
     assert titles("余明") == ["科普大篷车"]
     assert titles("稻瘟病") == []
+
+
+# Finding an issue by the names editors use ---------------------------------------------------------
+
+
+@pytest.fixture
+def issues():
+    return {
+        "may": make.issue(year=2026, number=5, running_number=123, theme="乡村振兴科技行"),
+        "may_before": make.issue(year=2025, number=5, running_number=111),
+        "june": make.issue(year=2026, number=6, running_number=124),
+    }
+
+
+def picker(client, term):
+    """What the 所属期刊 picker of the article form offers for ``term``."""
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "bulletin", "model_name": "article", "field_name": "issue", "term": term},
+    )
+    assert response.status_code == 200
+    return sorted(result["text"] for result in response.json()["results"])
+
+
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("2026年第5期", ["may"]),
+        ("2026年 第5期", ["may"]),
+        ("2026-5", ["may"]),
+        ("第5期", ["may", "may_before"]),
+        ("5", ["may", "may_before"]),
+        ("2026年", ["june", "may"]),
+        ("2026", ["june", "may"]),
+        ("总第124期", ["june"]),
+        ("124", ["june"]),
+        ("2026年第5期（总第123期）", ["may"]),
+        ("乡村振兴", ["may"]),
+        ("第9期", []),
+    ],
+)
+def test_the_issue_picker_finds_an_issue_by_every_name_editors_use(staff_client, issues, term, found):
+    assert picker(staff_client, term) == sorted(str(issues[key]) for key in found)
