@@ -108,7 +108,10 @@ class DocxImportMixin:
         rows = [import_row(result) for result in results]
         if len(results) == 1:
             row = rows[0]
-            messages.success(request, f"已从《{row['file_name']}》导入草稿：{row['recognised']}。请核对后保存。")
+            messages.success(
+                request,
+                f"已从《{row['file_name']}》导入并保存为草稿：{row['recognised']}。请对照原稿核对，无误后提交审核。",
+            )
             for author in row["unmatched"]:
                 messages.warning(
                     request,

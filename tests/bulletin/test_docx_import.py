@@ -397,7 +397,9 @@ def test_uploading_one_file_opens_the_new_draft(staff_client, read_page, section
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:bulletin_article_change", args=[article.pk])
     messages = read_page(staff_client.get(response["Location"])).messages()
-    assert any("已从《观察.docx》导入草稿" in m and "作者 李可（已关联）" in m for m in messages)
+    assert any("已从《观察.docx》导入并保存为草稿" in m and "作者 李可（已关联）" in m for m in messages)
+    # The draft is saved already: the message must not ask for a save the editor need not make.
+    assert not any("保存。" in m for m in messages)
     assert any("作者“余明”没有关联" in m for m in messages)
 
 

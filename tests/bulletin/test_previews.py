@@ -43,6 +43,16 @@ def test_staff_who_may_view_articles_see_a_draft_as_readers_will_with_a_banner(n
     assert page.in_order(TITLE, "全省科协系统动员大会在郑州召开。")
 
 
+def test_the_meta_line_of_an_unpublished_article_has_no_date_and_no_stray_separator(newsroom, client, read_page):
+    article = make.draft(by=newsroom.author, title=TITLE, body=BODY)
+    client.force_login(newsroom.author)
+
+    meta = read_page(client.get(preview_url(article))).find("p", class_="article__meta meta")
+
+    assert meta.text == "网络新闻"
+    assert meta.element.find(".//time") is None
+
+
 def test_the_preview_banner_names_the_stage_an_article_waits_in(newsroom, client, read_page):
     article = make.in_review(at="复审", by=newsroom.author, title=TITLE)
     client.force_login(newsroom.reviewer)
@@ -230,6 +240,15 @@ def test_an_editor_cannot_create_or_list_share_links(newsroom, article, client):
     assert client.post(reverse("review:share-link-create", args=[article.pk])).status_code == 403
     assert client.get(reverse("review:share-links", args=[article.pk])).status_code == 403
     assert not ShareLink.objects.exists()
+
+
+@pytest.mark.parametrize(("role", "offered"), [("author", False), ("reviewer", True)])
+def test_only_those_who_may_share_are_offered_the_share_links_page(newsroom, article, client, read_page, role, offered):
+    client.force_login(getattr(newsroom, role))
+
+    page = read_page(client.get(reverse("review:article-diff", args=[article.pk])))
+
+    assert page.contains("外审分享链接") is offered
 
 
 def test_an_editor_cannot_revoke_a_share_link(newsroom, article, reviewer_client, read_page):
