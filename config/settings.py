@@ -360,6 +360,9 @@ CKEDITOR_5_CONFIGS = {
     "default": {
         "language": "zh-cn",
         "removePlugins": CKEDITOR_5_REMOVED_PLUGINS,
+        # Chinese has no spaces between words: a word count is meaningless, a character count is
+        # the 字数 editors plan pages by.
+        "wordCount": {"displayWords": False},
         "toolbar": {
             "items": [
                 "heading",

@@ -29,6 +29,8 @@ def test_an_image_uploaded_in_the_editor_is_shown_to_readers_with_srcset(live_se
     page.locator("#id_title").fill(TITLE)
     page.locator(".field-body .ck-editor__editable").click()
     page.keyboard.type("大篷车带来了四十件科普展品。")
+    # Counted as Chinese is: characters, not space-separated words.
+    expect(page.locator(".field-body .word-count")).to_have_text("字符数：14")
     page.keyboard.press("Enter")
     page.locator(".field-body .ck-toolbar input[type=file]").first.set_input_files(photo)
     uploaded = page.locator(".field-body figure.image img[src^='/media/editor/']")
