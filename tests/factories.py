@@ -408,6 +408,17 @@ def review_stages():
     return list(ReviewStage.objects.order_by("order"))
 
 
+def migrations_seed():
+    """What the migrations seed, the five main sections, the role groups and the review stages,
+    recreated where a transactional test's flush removed them."""
+    seeding = importlib.import_module("bulletin.migrations.0002_sections_and_roles")
+    for name, slug, order, description in seeding.SECTIONS:
+        section(name, order=order, slug=slug, description=description)
+    for role in seeding.ROLES:
+        group(role)
+    review_stages()
+
+
 def stage(name):
     """The review stage called ``name`` (初审, 复审 or 终审)."""
     review_stages()

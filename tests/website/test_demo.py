@@ -12,6 +12,7 @@ from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section
 from events.models import Event
 from people.models import Person
 from publishing.models import WorkflowLog
+from tests import factories as make
 from website import demo
 from website.demo import content
 
@@ -92,6 +93,20 @@ def test_load_demo_prints_each_login_it_has_set(settings):
         assert spec["username"] in output.getvalue()
         assert spec["password"] in output.getvalue()
         assert get_user_model().objects.get(username=spec["username"]).check_password(spec["password"])
+
+
+# Committed for real, so that the mails its commit sets off are sent.
+@pytest.mark.django_db(transaction=True)
+def test_load_demo_mails_nobody_about_its_own_decisions(settings, mailoutbox):
+    """Its submissions and approvals would mail the demo accounts, which go nowhere; on a
+    console mail backend the mails would bury the logins it prints."""
+    make.migrations_seed()
+    settings.DEBUG = True
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert WorkflowLog.objects.filter(action="submit").exists()
+    assert mailoutbox == []
 
 
 @pytest.mark.django_db

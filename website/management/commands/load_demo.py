@@ -2,6 +2,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from publishing import media, pagecache
 from website import demo
@@ -27,7 +28,10 @@ class Command(BaseCommand):
                 "演示账号（包括超级管理员 admin）的密码写在源代码里、人人可见，载入后任何人都能登录后台。"
                 "如确需在此环境载入（例如专用的演示服务器），请加 --force。"
             )
-        logins = demo.load()
+        # Its own submissions and approvals would mail the demo accounts, whose addresses go
+        # nowhere; on the development console the mails would bury the logins printed below.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            logins = demo.load()
         pagecache.content_changed()
         media.sync()
         self.stdout.write(self.style.SUCCESS("演示内容已载入。"))
