@@ -9,5 +9,7 @@ app_name = "website"
 SEARCH_PARAMETERS = ("q", "section", "year", "issue", "person", "page")
 
 urlpatterns = [
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("site.webmanifest", views.web_manifest, name="web-manifest"),
     path("search/", cached(views.SearchView.as_view(), lists={LISTINGS}, reads=SEARCH_PARAMETERS), name="search"),
 ]

@@ -1,7 +1,12 @@
-"""What belongs to the site as a whole: search over articles, people and events, and
-``robots.txt``, which points crawlers at the sitemap of all of them (``website.sitemaps``)."""
+"""What belongs to the site as a whole: search over articles, people and events; ``robots.txt``,
+which points crawlers at the sitemap of all of them (``website.sitemaps``); the icons and web
+app manifest that phones and browsers ask for."""
 
+from django.conf import settings
+from django.http import HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from bulletin import seo
@@ -25,6 +30,35 @@ class RobotsView(TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(sitemap_url=seo.absolute_url(reverse("sitemap")), **kwargs)
+
+
+@require_safe
+def favicon(request):
+    """Browsers and crawlers ask for ``/favicon.ico`` whatever a page links to."""
+    return HttpResponseRedirect(static("icons/favicon.ico"))
+
+
+@require_safe
+def web_manifest(request):
+    """What a phone needs to put the site on its home screen: name, colours and icons."""
+    return JsonResponse(
+        {
+            "name": settings.PERIODICAL_NAME,
+            "short_name": settings.PERIODICAL_NAME,
+            "lang": "zh-CN",
+            "start_url": "/",
+            "display": "browser",
+            "background_color": "#ffffff",
+            "theme_color": "#8c1c13",
+            "icons": [
+                {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+                {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+                {"src": static("icons/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            ],
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 class SearchView(ListView):
