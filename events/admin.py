@@ -12,7 +12,8 @@ class EventAdmin(RefreshesPublicPages, WorkflowAdminMixin, admin.ModelAdmin):
     """Events go through the same review as articles; a published event is saved directly."""
 
     form = EventForm
-    list_display = ["title", "start_date", "end_date", "place", "organiser", "status", "review_stage"]
+    list_display = ["title", "start_date", "end_date", "place", "organiser", "state", "review_stage"]
+    count_unit = "项"
     list_filter = ["status", "review_stage", "start_date"]
     list_select_related = ["review_stage"]
     search_fields = ["title", "place", "organiser"]

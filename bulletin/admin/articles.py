@@ -125,7 +125,7 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
         "issue",
         "section",
         "page_range_display",
-        "status",
+        "state",
         "review_stage",
         "published_at",
         "updated_by",

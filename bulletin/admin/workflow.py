@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bulletin import workflow
 from bulletin.admin import actions
+from bulletin.admin.bulk import DecidesSelected
 from publishing.diff import text_of
 from publishing.models import ACTION_LABELS, PublicationStatus, WorkflowLog
 from publishing.sanitize import RichTextField
@@ -31,7 +32,7 @@ def save_content(obj, user):
         obj.version += 1
 
 
-class WorkflowAdminMixin:
+class WorkflowAdminMixin(DecidesSelected):
     """The change page of reviewable content: workflow panel, decision timeline, locking.
 
     Every button posts to a small view in ``bulletin.admin.actions`` that asks ``bulletin.workflow``

@@ -17,6 +17,7 @@ Articles and events share the mechanism (both are ``Reviewable``); a published a
 edited through a pending revision (``start_revision``) so readers keep the reviewed text.
 """
 
+from bulletin.workflow.bulk import BULK_ACTIONS, decide_each
 from bulletin.workflow.edits import record_edit
 from bulletin.workflow.issues import release_issue, unpublish_issue
 from bulletin.workflow.revisions import REVISED_FIELDS, restore, start_revision
@@ -49,6 +50,7 @@ from bulletin.workflow.transitions import (
 
 __all__ = [
     "ALLOWED",
+    "BULK_ACTIONS",
     "COMMENT_REQUIRED",
     "DELETABLE",
     "LAYOUT_FIELDS",
@@ -57,6 +59,7 @@ __all__ = [
     "TransitionRefused",
     "approve",
     "available_actions",
+    "decide_each",
     "deciders_this_round",
     "delete",
     "deletion_refusal",

@@ -201,8 +201,8 @@ def test_command_builds_an_issue_pdf_with_a_progress_bar(draft_issue, capsys):
     ("arguments", "message"),
     [
         (["2026-3", "--paper", "A3"], "纸张“A3”无法打印，请选择：A4、16开。"),
-        (["2026/3"], "期刊“2026/3”的写法不对，请写作“年份-期号”，如 2026-6。"),
-        (["2031-1"], "没有2031年第1期。"),
+        (["第三期"], "没有找到期刊“第三期”。请写作“年份-期号”，如 2026-6。"),
+        (["2031-1"], "没有找到期刊“2031-1”。"),
     ],
 )
 def test_command_explains_bad_input_in_chinese(draft_issue, arguments, message):

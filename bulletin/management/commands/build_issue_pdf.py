@@ -1,10 +1,9 @@
-import re
-
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from bulletin import print_edition
-from bulletin.models import Issue, IssuePrint
+from bulletin.management.arguments import ISSUE_HELP, issue_named
+from bulletin.models import IssuePrint
 
 
 class Command(BaseCommand):
@@ -14,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("issue", help="期刊，写作“年份-期号”，如 2026-6")
+        parser.add_argument("issue", help=ISSUE_HELP)
         parser.add_argument(
             "--paper",
             default=None,
@@ -27,7 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, issue, paper, recorded_pages, **options):
-        target = self.get_issue(issue)
+        target = issue_named(issue)
         try:
             layout = print_edition.Layout.of(paper or print_edition.public_layout().paper, recorded_pages)
         except print_edition.PrintRefused as refusal:
@@ -46,12 +45,3 @@ class Command(BaseCommand):
             raise CommandError(f"{edition}生成失败：{edition.error}")
         proof = "（样稿）" if edition.proof else ""
         self.stdout.write(self.style.SUCCESS(f"{edition}{proof}：共 {edition.page_total} 页，文件 {edition.file.path}"))
-
-    def get_issue(self, value):
-        match = re.fullmatch(r"(\d{4})-(\d{1,3})", value.strip())
-        if match is None:
-            raise CommandError(f"期刊“{value}”的写法不对，请写作“年份-期号”，如 2026-6。")
-        issue = Issue.objects.filter(year=int(match[1]), number=int(match[2])).first()
-        if issue is None:
-            raise CommandError(f"没有{match[1]}年第{int(match[2])}期。")
-        return issue
