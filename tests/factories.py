@@ -488,7 +488,7 @@ def article_form(*, section, people=(), **fields):
         "body": "<p>正文</p>",
         "first_page": "",
         "last_page": "",
-        "position": "0",
+        "position": "",
         "status": "draft",
         "published_at_0": "",
         "published_at_1": "",

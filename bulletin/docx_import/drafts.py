@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 
 from bulletin.docx_import.reading import read_all
 from bulletin.models import Article, ArticlePerson, ArticlePhoto
@@ -66,8 +65,6 @@ def create_drafts(imported, *, issue, section, by):
 
 
 def _create_drafts(imported, *, issue, section, by, saved_files):
-    last = Article.objects.filter(issue=issue, section=section).aggregate(last=Max("position"))["last"]
-    position = (last or 0) + 1
     people = _people_named({name for item in imported for name in item.author_names})
     results = []
     for item in imported:
@@ -80,13 +77,11 @@ def _create_drafts(imported, *, issue, section, by, saved_files):
             byline=item.byline,
             contributor=item.contributor,
             body=item.body,
-            position=position,
             created_by=by,
             updated_by=by,
         )
         article._history_user = by  # simple-history's record of who created it
-        article.save()
-        position += 1
+        article.save()  # at the end of its section, after those imported before it
 
         linked, unmatched = [], []
         for name in item.author_names:

@@ -213,7 +213,10 @@ class Article(Reviewable, Searchable):
     )
     first_page = models.PositiveSmallIntegerField("首页码", null=True, blank=True, validators=[MinValueValidator(1)])
     last_page = models.PositiveSmallIntegerField("末页码", null=True, blank=True, validators=[MinValueValidator(1)])
-    position = models.PositiveSmallIntegerField("栏目内顺序", default=0, help_text="同一栏目中数字小的排在前面")
+    # None until saved: a new article joins the end of its section in its issue (derive_fields).
+    position = models.PositiveSmallIntegerField(
+        "栏目内顺序", default=None, blank=True, help_text="同一栏目中数字小的排在前面；新稿件留空则排在本栏目末尾"
+    )
     topics = models.ManyToManyField(Topic, verbose_name="专题", blank=True, related_name="articles")
     people = models.ManyToManyField(
         "people.Person", verbose_name="人物", through="ArticlePerson", blank=True, related_name="articles"
@@ -298,6 +301,9 @@ class Article(Reviewable, Searchable):
 
     def derive_fields(self, update_fields=None):
         super().derive_fields(update_fields)
+        if self.position is None and writes(update_fields, ["position"]):
+            here = Article.objects.originals().filter(issue_id=self.issue_id, section_id=self.section_id)
+            self.position = (here.aggregate(last=models.Max("position"))["last"] or 0) + 1
         if writes(update_fields, ["slug"]):
             if self._slug_follows_title():
                 self.slug = ""

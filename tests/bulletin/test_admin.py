@@ -432,3 +432,29 @@ def picker(client, term):
 )
 def test_the_issue_picker_finds_an_issue_by_every_name_editors_use(staff_client, issues, term, found):
     assert picker(staff_client, term) == sorted(str(issues[key]) for key in found)
+
+
+# Where a new article goes ------------------------------------------------------------------------
+
+
+def test_a_new_article_joins_the_end_of_its_section_as_word_import_does(staff_client, draft_issue):
+    section = make.section("科协动态")
+    for n in range(3):
+        make.article(draft_issue, section=section, title=f"已排好的稿件{n}", status="draft")
+    make.article(draft_issue, section=make.section("基层风采"), title="别的栏目的稿件", position=9, status="draft")
+
+    response = staff_client.post(
+        reverse("admin:bulletin_article_add"),
+        make.article_form(section=section, issue=str(draft_issue.pk), title="新来的稿件"),
+    )
+
+    assert response.status_code == 302
+    in_section = Article.objects.filter(issue=draft_issue, section=section).in_toc_order()
+    assert [a.title for a in in_section][-1] == "新来的稿件"
+    assert Article.objects.get(title="新来的稿件").position == 4
+
+
+def test_the_add_form_leaves_the_place_in_the_section_empty(staff_client, read_page):
+    page = read_page(staff_client.get(reverse("admin:bulletin_article_add")))
+
+    assert page.find("input", name="position").element.get("value") is None

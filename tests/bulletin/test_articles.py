@@ -60,7 +60,7 @@ def test_database_refuses_the_same_slug_twice_in_one_issue(published_issue):
     make.article(published_issue, slug="quan-wei-hui")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Article.objects.bulk_create([unsaved_article(published_issue, slug="quan-wei-hui")])
+        Article.objects.bulk_create([unsaved_article(published_issue, slug="quan-wei-hui", position=1)])
 
 
 # Page numbers -----------------------------------------------------------------------------------
