@@ -3,9 +3,12 @@
 Chinese has no spaces, so a line or word diff marks whole clauses. Text is cut into jieba
 words (single characters where jieba finds no word), and only the words that changed are
 marked: changing one character of a sentence marks that character's word, not the sentence.
+An image in rich text reads as a line of its own naming it, so adding, removing or replacing
+one shows in the diff like a paragraph.
 """
 
 import difflib
+import posixpath
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -25,7 +28,7 @@ class FieldDiff:
 
 
 def text_of(html):
-    """The readable text of rich text, one line per paragraph, heading or list item."""
+    """The readable text of rich text, one line per paragraph, heading, list item or image."""
     parser = _TextExtractor()
     parser.feed(html or "")
     parser.close()
@@ -105,6 +108,10 @@ class _TextExtractor(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in BLOCK_TAGS:
             self.parts.append("\n")
+        elif tag == "img":
+            attributes = dict(attrs)
+            name = attributes.get("alt") or posixpath.basename(attributes.get("src") or "")
+            self.parts.append(f"\n〔图片：{name}〕\n")
 
     def handle_endtag(self, tag):
         if tag in BLOCK_TAGS:

@@ -95,6 +95,24 @@ def test_compare_lists_only_the_changed_fields_with_their_chinese_labels():
     assert changes[2].html == "<del>科协动态</del><ins>科海观澜</ins>"
 
 
+def test_an_image_reads_as_a_line_of_its_own_naming_it():
+    html = '<p>开幕式现场。</p><figure class="image"><img src="/media/editor/2026/05/kaimu.jpg" alt=""></figure>'
+
+    assert text_of(html) == "开幕式现场。\n〔图片：kaimu.jpg〕"
+    assert text_of('<p>合影<img src="/media/editor/x.jpg" alt="与会代表合影"></p>') == "合影\n〔图片：与会代表合影〕"
+
+
+@pytest.mark.django_db
+def test_compare_shows_an_image_added_to_the_text():
+    old = make.article(None, body="<p>省科协主席出席会议并讲话。</p>")
+    new = Article.objects.get(pk=old.pk)
+    new.body = old.body + '<figure class="image"><img src="/media/editor/2026/05/huichang.jpg" alt="会场"></figure>'
+
+    (change,) = compare(old, new, FIELDS)
+
+    assert change.html == "省科协主席出席会议并讲话。<br><ins>〔图片：会场〕</ins>"
+
+
 @pytest.mark.django_db
 def test_compare_ignores_a_change_of_markup_that_leaves_the_text_alone():
     old = make.article(None, body="<p>省科协主席出席会议并讲话。</p>")
