@@ -96,6 +96,21 @@ def test_the_article_form_with_photos_does_not_scroll_sideways(live_server, new_
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
+def test_every_column_of_the_production_board_is_in_view(live_server, new_page, desk, width, height):
+    make.chief("zhubian")
+    page = new_page(width=width, height=height)
+    log_in(page, live_server, "zhubian", f"/admin/review/issues/{desk.pk}/board/")
+    columns = page.locator(".review-column")
+    expect(columns.first).to_be_visible()
+    shoot(page, f"admin-board-{width}")
+
+    assert scroll_width(page) <= width
+    rights = columns.evaluate_all("columns => columns.map(column => column.getBoundingClientRect().right)")
+    assert len(rights) == 7
+    assert max(rights) <= width
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_a_reviewer_approves_a_selection_from_the_list(live_server, new_page, desk, width, height):
     make.reviewer("shenhe")
     page = new_page(width=width, height=height)
