@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bulletin import print_edition, workflow
+from bulletin.admin import bulk
 from bulletin.forms import DecisionForm, ReleaseIssueForm
 from bulletin.models import Article, IssuePrint
 
@@ -102,6 +103,21 @@ def release_issue(request, object_id, *, model_admin):
         messages.success(request, f"{issue.short_name}已发布，本期审核通过的稿件随之上线。")
     else:
         messages.success(request, f"{issue.short_name}将于 {timezone.localtime(at):%Y-%m-%d %H:%M} 上线。")
+    return redirect(change_url(issue))
+
+
+@require_POST
+def decide_issue(request, object_id, action, *, model_admin):
+    """Take one step (``workflow.BULK_ACTIONS``) for every article of an issue it is for
+    (``workflow.at_step``): each decided on its own, against the version the page showed."""
+    if action not in workflow.BULK_ACTIONS:
+        raise Http404
+    issue = _visible_object(request, model_admin, object_id)
+    articles = workflow.at_step(Article.objects.originals().filter(issue=issue), action, request.user)
+    outcome = workflow.decide_each(
+        action, articles.in_toc_order(), by=request.user, seen_versions=bulk.seen_versions(request)
+    )
+    bulk.report(request, outcome, action, kind="稿件")
     return redirect(change_url(issue))
 
 

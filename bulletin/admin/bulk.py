@@ -1,7 +1,8 @@
-"""Decisions on the rows ticked in a change list of reviewable content (articles, events):
-submit, approve at the user's stage, publish.
+"""Decisions on many pieces at once from the admin: the rows ticked in a change list of
+reviewable content (articles, events), and a step of a whole issue from its page (submit the
+drafts, approve those at the user's stage, publish the approved).
 
-Each row carries the version it was shown at (a hidden input beside its state), and each piece
+Each row carries the version it was shown at (a hidden input), and each piece
 is decided on its own by ``workflow.decide_each``: a row that changed since the list was shown,
 or that the user may not decide (their own text, another group's stage), is refused by name and
 the others go ahead. Only the actions the user's permissions allow are offered.
@@ -23,6 +24,19 @@ def seen_versions(request):
         if key.startswith(SEEN_VERSION) and key[len(SEEN_VERSION) :].isdigit() and value.isdigit():
             seen[int(key[len(SEEN_VERSION) :])] = int(value)
     return seen
+
+
+def report(request, outcome, action, *, kind, unit="篇"):
+    """Tell the user what was decided, and which pieces were refused and why."""
+    label = ACTION_LABELS[action]
+    if outcome.done:
+        messages.success(request, f"已{label} {len(outcome.done)} {unit}{kind}，每一{unit}都已记入审核记录。")
+    if outcome.refused:
+        lines = format_html_join("", "<li>{}</li>", ((line,) for line in outcome.report()))
+        refused = f"{len(outcome.refused)} {unit}{kind}"
+        messages.error(request, format_html("{}未能{}：<ul>{}</ul>", refused, label, lines))
+    if not outcome.done and not outcome.refused:
+        messages.info(request, f"没有需要{label}的{kind}。")
 
 
 def _list_action(action):
@@ -57,14 +71,7 @@ class DecidesSelected:
         outcome = workflow.decide_each(
             action, queryset.order_by("pk"), by=request.user, seen_versions=seen_versions(request)
         )
-        label, kind = ACTION_LABELS[action], self.opts.verbose_name
-        if outcome.done:
-            done = f"{len(outcome.done)} {self.count_unit}{kind}"
-            messages.success(request, f"已{label} {done}，每一{self.count_unit}都已记入审核记录。")
-        if outcome.refused:
-            lines = format_html_join("", "<li>{}</li>", ((line,) for line in outcome.report()))
-            refused = f"{len(outcome.refused)} {self.count_unit}{kind}"
-            messages.error(request, format_html("{}未能{}：<ul>{}</ul>", refused, label, lines))
+        report(request, outcome, action, kind=self.opts.verbose_name, unit=self.count_unit)
 
     def has_submit_permission(self, request):
         return self._may(request, "submit")

@@ -14,14 +14,20 @@ from bulletin.models import Article, Issue, IssuePrint
 from publishing.admin import RefreshesPublicPages, image_preview, reverse_or_none
 from publishing.templatetags.names import full_name
 
+STEP_LABELS = {
+    "submit": "提交本期全部草稿",
+    "approve": "审核通过我此刻可审的稿件",
+    "publish": "发布本期已通过的稿件",
+}
+
 
 class IssueArticleInline(admin.TabularInline):
     model = Article
     form = IssueArticleForm
     formset = IssueArticleFormSet
     template = "admin/bulletin/issue/articles_inline.html"
-    fields = ["section", "position", "title", "first_page", "last_page", "status"]
-    readonly_fields = ["status"]
+    fields = ["section", "position", "title", "first_page", "last_page", "status", "review_stage", "holder"]
+    readonly_fields = ["status", "review_stage", "holder"]
     extra = 0
     show_change_link = True
     verbose_name = "本期稿件"
@@ -29,7 +35,20 @@ class IssueArticleInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # Revisions of published articles are not part of the issue until they replace them.
-        return super().get_queryset(request).originals().select_related("section", "section__parent").in_toc_order()
+        return (
+            super()
+            .get_queryset(request)
+            .originals()
+            .select_related("section", "section__parent", "review_stage__group", "updated_by")
+            .in_toc_order()
+        )
+
+    @admin.display(description="在谁手里")
+    def holder(self, article):
+        """Who the article waits for: the group deciding its stage, else its last editor."""
+        if article.review_stage_id:
+            return f"{article.review_stage.group}组"
+        return full_name(article.updated_by, "—")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -70,6 +89,12 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
                 name="bulletin_issue_release",
             ),
             path(
+                "<int:object_id>/decide/<slug:action>/",
+                self.admin_site.admin_view(actions.decide_issue),
+                {"model_admin": self},
+                name="bulletin_issue_decide",
+            ),
+            path(
                 "<int:object_id>/unpublish/",
                 self.admin_site.admin_view(actions.unpublish_issue),
                 {"model_admin": self},
@@ -105,9 +130,26 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
                     "release_url": reverse("admin:bulletin_issue_release", args=[obj.pk]),
                     "unpublish_url": reverse("admin:bulletin_issue_unpublish", args=[obj.pk]),
                     **self.print_context(request, obj),
+                    **self.steps_context(request, obj),
                 }
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def steps_context(self, request, issue):
+        """The steps the user may take for all the issue's articles at once, each with how many
+        articles it would take, and the version of every article the page shows."""
+        articles = Article.objects.originals().filter(issue=issue)
+        steps = [
+            {
+                "action": action,
+                "label": STEP_LABELS[action],
+                "count": workflow.at_step(articles, action, request.user).count(),
+                "url": reverse("admin:bulletin_issue_decide", args=[issue.pk, action]),
+            }
+            for action in workflow.BULK_ACTIONS
+            if request.user.has_perm(workflow.permission_of(Article, workflow.ALLOWED[action].permission))
+        ]
+        return {"issue_steps": steps, "issue_versions": list(articles.values_list("pk", "version")) if steps else []}
 
     def print_context(self, request, issue):
         """The print edition panel: who may build, the layouts to choose from, the PDFs so far."""

@@ -17,7 +17,7 @@ Articles and events share the mechanism (both are ``Reviewable``); a published a
 edited through a pending revision (``start_revision``) so readers keep the reviewed text.
 """
 
-from bulletin.workflow.bulk import BULK_ACTIONS, decide_each
+from bulletin.workflow.bulk import BULK_ACTIONS, at_step, decide_each
 from bulletin.workflow.edits import record_edit
 from bulletin.workflow.issues import release_issue, unpublish_issue
 from bulletin.workflow.revisions import REVISED_FIELDS, restore, start_revision
@@ -58,6 +58,7 @@ __all__ = [
     "TRANSITIONS",
     "TransitionRefused",
     "approve",
+    "at_step",
     "available_actions",
     "decide_each",
     "deciders_this_round",

@@ -9,10 +9,19 @@ from dataclasses import dataclass, field
 
 from bulletin.workflow.rules import TransitionRefused
 from bulletin.workflow.transitions import TRANSITIONS
+from publishing.models import PublicationStatus as S
 
 # What may be asked of many at once. A decision that needs its own reason (send back, withdraw)
 # is taken one piece at a time.
 BULK_ACTIONS = ("submit", "approve", "publish")
+
+
+def at_step(articles, action, user):
+    """Those of ``articles`` that ``action`` is for, as ``user`` sees them: the drafts to submit,
+    those in review at a stage ``user`` may decide now (never their own), the approved to publish."""
+    if action == "approve":
+        return articles.awaiting_decision_by(user)
+    return articles.filter(status={"submit": S.DRAFT, "publish": S.APPROVED}[action])
 
 
 @dataclass

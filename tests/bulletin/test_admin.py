@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from bulletin.models import Article, ArticlePerson, Issue
 from tests import factories as make
+from tests.conftest import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,19 @@ def test_issue_page_lists_its_articles_in_contents_order(chief_client):
     assert inline_titles(response) == ["倡议书", "要情一", "要情二", "科协动态稿"]
     content = response.content.decode()
     assert content.index("倡议书") < content.index("要情一") < content.index("要情二") < content.index("科协动态稿")
+
+
+def test_issue_page_shows_each_articles_state_stage_and_who_it_waits_for(chief_client, read_page):
+    issue = make.draft_issue()
+    writer = make.named(make.editor("zhang"), "张", "伟")
+    make.draft(issue, by=writer, title="还在写的稿件")
+    make.in_review(issue, at="终审", by=writer, title="等主编定稿的稿件")
+
+    page = read_page(chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk])))
+
+    rows = [Page(row).text for row in page.element.iter("tr") if "has_original" in row.get("class", "")]
+    assert any("还在写的稿件" in row and "草稿" in row and "张伟" in row for row in rows), rows
+    assert any("等主编定稿的稿件" in row and "待审" in row and "终审" in row and "主编组" in row for row in rows), rows
 
 
 def test_issue_page_heads_its_articles_with_their_sections(chief_client, read_page):

@@ -15,6 +15,7 @@ from bulletin.models import Article, Issue
 from publishing.models import PublicationStatus as S
 from publishing.models import WorkflowLog
 from tests import factories as make
+from tests.conftest import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +198,80 @@ def test_a_forged_bulk_decision_the_user_may_not_take_changes_nothing(newsroom, 
     client.force_login(newsroom.author)
 
     decide_in_list(client, "approve_selected", [article])
+
+    assert Article.objects.get(pk=article.pk).review_stage.name == "初审"
+    assert not WorkflowLog.objects.filter(action="approve").exists()
+
+
+# A step for the whole issue, from its page ------------------------------------------------------------
+
+
+def issue_page(client, read_page, issue):
+    return read_page(client.get(reverse("admin:bulletin_issue_change", args=[issue.pk])))
+
+
+def take_step(client, page, action):
+    """Press the issue page's button for ``action``, as the page showed it."""
+    form = page.find("form", id=f"issue-{action}")
+    return client.post(form.element.get("action"), page.form(f"issue-{action}"), follow=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "buttons"),
+    [
+        ("author", ["提交本期全部草稿（2 篇）"]),
+        ("reviewer", ["审核通过我此刻可审的稿件（1 篇）"]),
+        ("chief", ["提交本期全部草稿（2 篇）", "审核通过我此刻可审的稿件（1 篇）", "发布本期已通过的稿件（0 篇）"]),
+    ],
+)
+def test_the_issue_page_offers_each_user_the_steps_they_may_take_with_how_many_articles(
+    newsroom, client, read_page, draft_issue, role, buttons
+):
+    make.draft(draft_issue, by=newsroom.author)
+    make.draft(draft_issue, by=newsroom.author)
+    make.in_review(draft_issue, at="初审", by=newsroom.author)
+    client.force_login(getattr(newsroom, role))
+
+    steps = issue_page(client, read_page, draft_issue).find("section", id="issue-steps")
+
+    assert [button.text for button in map(Page, steps.element.iter("button"))] == buttons
+
+
+def test_a_reviewer_approves_from_the_issue_page_all_that_waits_for_them_and_nothing_else(
+    newsroom, client, read_page, draft_issue
+):
+    waiting = [make.in_review(draft_issue, at="初审", by=newsroom.author) for _ in range(3)]
+    own = make.in_review(draft_issue, at="初审", by=newsroom.reviewer)
+    chiefs = make.in_review(draft_issue, at="终审", by=newsroom.author)
+    client.force_login(newsroom.reviewer)
+
+    page = read_page(take_step(client, issue_page(client, read_page, draft_issue), "approve"))
+
+    assert any("已审核通过 3 篇稿件" in m for m in page.messages()), page.messages()
+    assert {Article.objects.get(pk=a.pk).review_stage.name for a in waiting} == {"复审"}
+    assert Article.objects.get(pk=own.pk).review_stage.name == "初审"
+    assert Article.objects.get(pk=chiefs.pk).review_stage.name == "终审"
+
+
+def test_an_article_changed_after_the_issue_page_was_shown_is_left_for_a_second_look(
+    newsroom, client, read_page, draft_issue
+):
+    article = make.in_review(draft_issue, at="初审", by=newsroom.author, title="打开页面后被改过的稿件")
+    client.force_login(newsroom.reviewer)
+    page = issue_page(client, read_page, draft_issue)
+    workflow.record_edit(article, by=newsroom.chief, fields=["title"])  # a new round from 初审
+
+    result = read_page(take_step(client, page, "approve"))
+
+    assert any("《打开页面后被改过的稿件》：" in m and "有了新的变化" in m for m in result.messages())
+    assert not WorkflowLog.objects.filter(action="approve").exists()
+
+
+def test_a_step_the_user_may_not_take_decides_nothing(newsroom, client, draft_issue):
+    article = make.in_review(draft_issue, at="初审", by=newsroom.reviewer)
+    client.force_login(newsroom.author)
+
+    client.post(reverse("admin:bulletin_issue_decide", args=[draft_issue.pk, "approve"]), {})
 
     assert Article.objects.get(pk=article.pk).review_stage.name == "初审"
     assert not WorkflowLog.objects.filter(action="approve").exists()

@@ -5,14 +5,6 @@ from bulletin import workflow
 from bulletin.management.arguments import ISSUE_HELP, issue_named
 from bulletin.models import Article
 from publishing.models import ACTION_LABELS
-from publishing.models import PublicationStatus as S
-
-# Which of an issue's articles each step takes: the rest are not at that step.
-CANDIDATES = {
-    "submit": lambda articles, user: articles.filter(status=S.DRAFT),
-    "approve": lambda articles, user: articles.awaiting_decision_by(user),
-    "publish": lambda articles, user: articles.filter(status=S.APPROVED),
-}
 
 
 class Command(BaseCommand):
@@ -24,7 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("issue", help=ISSUE_HELP)
-        parser.add_argument("action", choices=[*CANDIDATES, "release"], help="推进的一步")
+        parser.add_argument("action", choices=[*workflow.BULK_ACTIONS, "release"], help="推进的一步")
         parser.add_argument("--user", required=True, help="以哪位用户的身份执行（用户名），记录中写的是此人")
         parser.add_argument("--comment", default="", help="审核意见，记入每篇稿件的记录")
 
@@ -41,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{target.short_name}已发布。"))
             return
         articles = Article.objects.originals().filter(issue=target)
-        chosen = list(CANDIDATES[action](articles, actor).in_toc_order())
+        chosen = list(workflow.at_step(articles, action, actor).in_toc_order())
         outcome = workflow.decide_each(action, chosen, by=actor, comment=comment)
         label = ACTION_LABELS[action]
         others = articles.count() - len(chosen)
