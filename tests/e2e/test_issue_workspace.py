@@ -1,0 +1,72 @@
+"""The issue page as a workspace: articles move within their section by dragging or by keyboard,
+and saving stores the new order."""
+
+import pytest
+from playwright.sync_api import expect
+
+from bulletin.models import Article
+from tests import factories as make
+from tests.e2e.test_admin_layout import log_in, scroll_width, shoot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def issue():
+    make.migrations_seed()
+    make.chief("zhubian")
+    issue = make.draft_issue(year=2026, number=5, running_number=125)
+    author = make.editor("bianji")
+    section = make.section("科协动态")
+    for title in ("甲稿", "乙稿", "丙稿"):
+        make.draft(issue, by=author, section=section, title=title)
+    make.draft(issue, by=author, section=make.section("基层风采"), title="别的栏目")
+    return issue
+
+
+def order(issue):
+    return list(Article.objects.filter(issue=issue).in_toc_order().values_list("title", flat=True))
+
+
+def save(page):
+    page.get_by_role("button", name="保存并继续编辑").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+
+
+def test_an_article_moves_up_its_section_from_the_keyboard(live_server, new_page, issue):
+    page = new_page(width=390, height=844)
+    log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
+
+    page.get_by_role("button", name="上移《丙稿》").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    shoot(page, "admin-issue-reordered-390")
+    save(page)
+
+    assert order(issue) == ["丙稿", "甲稿", "乙稿", "别的栏目"]
+    assert scroll_width(page) <= 390
+
+
+def test_an_article_is_dragged_to_a_new_place_in_its_section(live_server, new_page, issue):
+    page = new_page(width=1280, height=900)
+    log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
+    first = page.locator("#articles-group tr.form-row", has=page.locator("input[value='甲稿']"))
+    last = page.locator("#articles-group tr.form-row", has=page.locator("input[value='丙稿']"))
+
+    box = last.bounding_box()
+    first.drag_to(last, target_position={"x": box["width"] / 2, "y": box["height"] - 2})
+    save(page)
+
+    assert order(issue) == ["乙稿", "丙稿", "甲稿", "别的栏目"]
+
+
+def test_a_row_never_leaves_its_section_by_dragging(live_server, new_page, issue):
+    page = new_page(width=1280, height=900)
+    log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
+    first = page.locator("#articles-group tr.form-row", has=page.locator("input[value='甲稿']"))
+    other = page.locator("#articles-group tr.form-row", has=page.locator("input[value='别的栏目']"))
+
+    first.drag_to(other)
+    save(page)
+
+    assert order(issue) == ["甲稿", "乙稿", "丙稿", "别的栏目"]
