@@ -131,6 +131,8 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
                     "unpublish_url": reverse("admin:bulletin_issue_unpublish", args=[obj.pk]),
                     **self.print_context(request, obj),
                     **self.steps_context(request, obj),
+                    # Flagged on their own rows too, beside the 页码检查 summary.
+                    "pages_out_of_order": [article.pk for article in obj.flatplan_report().out_of_order],
                 }
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

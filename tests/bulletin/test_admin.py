@@ -147,6 +147,22 @@ def test_issue_page_shows_each_articles_state_stage_and_who_it_waits_for(chief_c
     assert any("等主编定稿的稿件" in row and "待审" in row and "终审" in row and "主编组" in row for row in rows), rows
 
 
+def test_issue_page_flags_the_rows_whose_pages_need_a_look(chief_client, read_page):
+    issue = make.draft_issue(page_count=8)
+    section = make.section("科协动态")
+    make.article(issue, section=section, title="排在前面的稿件", position=1, first_page=5, last_page=6, status="draft")
+    make.article(issue, section=section, title="页码倒退的稿件", position=2, first_page=2, last_page=3, status="draft")
+    make.article(issue, section=section, title="没有页码的稿件", position=3, status="draft")
+
+    page = read_page(chief_client.get(reverse("admin:bulletin_issue_change", args=[issue.pk])))
+
+    texts = [Page(row).text for row in page.element.iter("tr") if "has_original" in row.get("class", "")]
+    rows = {text.split(" ")[0]: text for text in texts}  # a row starts with its article's title
+    assert "页码比目录中排在前面的稿件还靠前" in rows["页码倒退的稿件"]
+    assert "还没有印刷页码" in rows["没有页码的稿件"]
+    assert "页码" not in rows["排在前面的稿件"]
+
+
 def test_issue_page_heads_its_articles_with_their_sections(chief_client, read_page):
     issue = make.issue()
     parent = make.section("学党史 强科技", order=2)
