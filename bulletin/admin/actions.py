@@ -108,12 +108,15 @@ def release_issue(request, object_id, *, model_admin):
 
 @require_POST
 def decide_issue(request, object_id, action, *, model_admin):
-    """Take one step (``workflow.BULK_ACTIONS``) for every article of an issue it is for
-    (``workflow.at_step``): each decided on its own, against the version the page showed."""
+    """Take one step (``workflow.BULK_ACTIONS``) for the articles of an issue ticked on its page,
+    or for all those the step is for (``workflow.at_step``) if none is: each decided on its own,
+    against the version the page showed."""
     if action not in workflow.BULK_ACTIONS:
         raise Http404
     issue = _visible_object(request, model_admin, object_id)
-    articles = workflow.at_step(Article.objects.originals().filter(issue=issue), action, request.user)
+    articles = Article.objects.originals().filter(issue=issue)
+    selected = [pk for pk in request.POST.getlist("selected") if pk.isdigit()]
+    articles = articles.filter(pk__in=selected) if selected else workflow.at_step(articles, action, request.user)
     outcome = workflow.decide_each(
         action, articles.in_toc_order(), by=request.user, seen_versions=bulk.seen_versions(request)
     )

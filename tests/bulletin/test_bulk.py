@@ -210,10 +210,11 @@ def issue_page(client, read_page, issue):
     return read_page(client.get(reverse("admin:bulletin_issue_change", args=[issue.pk])))
 
 
-def take_step(client, page, action):
-    """Press the issue page's button for ``action``, as the page showed it."""
-    form = page.find("form", id=f"issue-{action}")
-    return client.post(form.element.get("action"), page.form(f"issue-{action}"), follow=True)
+def take_step(client, page, action, *, selected=()):
+    """Press the issue page's button for ``action`` as the page showed it, with ``selected`` rows ticked."""
+    button = page.find("button", id=f"issue-{action}")
+    data = page.form("issue-steps-form") | {"selected": [str(article.pk) for article in selected]}
+    return client.post(button.element.get("formaction"), data, follow=True)
 
 
 @pytest.mark.parametrize(
@@ -251,6 +252,21 @@ def test_a_reviewer_approves_from_the_issue_page_all_that_waits_for_them_and_not
     assert {Article.objects.get(pk=a.pk).review_stage.name for a in waiting} == {"复审"}
     assert Article.objects.get(pk=own.pk).review_stage.name == "初审"
     assert Article.objects.get(pk=chiefs.pk).review_stage.name == "终审"
+
+
+def test_only_the_ticked_rows_are_decided_and_a_ticked_row_not_at_that_step_is_named(
+    newsroom, client, read_page, draft_issue
+):
+    ticked, left = (make.in_review(draft_issue, at="初审", by=newsroom.author) for _ in range(2))
+    draft = make.draft(draft_issue, by=newsroom.author, title="勾选了的草稿")
+    client.force_login(newsroom.reviewer)
+    page = issue_page(client, read_page, draft_issue)
+
+    result = read_page(take_step(client, page, "approve", selected=[ticked, draft]))
+
+    assert Article.objects.get(pk=ticked.pk).review_stage.name == "复审"
+    assert Article.objects.get(pk=left.pk).review_stage.name == "初审"
+    assert any("《勾选了的草稿》：“草稿”状态下不能审核通过" in m for m in result.messages())
 
 
 def test_an_article_changed_after_the_issue_page_was_shown_is_left_for_a_second_look(
