@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from bulletin import workflow
 from bulletin.models import Article
 from publishing.models import PublicationStatus as S
 from tests import factories as make
@@ -108,6 +109,23 @@ def test_every_column_of_the_production_board_is_in_view(live_server, new_page, 
     rights = columns.evaluate_all("columns => columns.map(column => column.getBoundingClientRect().right)")
     assert len(rights) == 7
     assert max(rights) <= width
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_review_record_fits_the_screen(live_server, new_page, desk, width, height):
+    make.chief("zhubian")
+    author = make.editor("zuozhe")
+    article = make.draft(desk, by=author, title=TITLES[0])
+    workflow.submit(article, by=author)
+    workflow.send_back(article, by=make.reviewer("chushen"), comment="第三段的数据请与统计公报核对后再提交")
+    workflow.submit(article, by=author)
+    workflow.approve(article, by=make.reviewer("chushen2"), comment="已核对，同意")
+    page = new_page(width=width, height=height)
+    log_in(page, live_server, "zhubian", f"/admin/review/articles/{article.pk}/record/")
+    expect(page.locator("table.record-table").first).to_be_visible()
+    shoot(page, f"admin-review-record-{width}")
+
+    assert scroll_width(page) <= width
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
