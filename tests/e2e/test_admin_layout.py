@@ -129,6 +129,26 @@ def test_the_review_record_fits_the_screen(live_server, new_page, desk, width, h
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
+def test_a_large_photo_in_a_first_submission_keeps_to_the_diff_column(
+    live_server, new_page, desk, media_root, width, height
+):
+    make.chief("zhubian")
+    (media_root / "editor").mkdir(parents=True)
+    (media_root / "editor" / "huichang.jpg").write_bytes(make.image_bytes("JPEG", size=(800, 600)))
+    photo = '<figure class="image"><img src="/media/editor/huichang.jpg" width="800" height="600" alt="会场"></figure>'
+    article = make.in_review(desk, at="初审", by=make.editor("zuozhe"), body=f"<p>会场全景。</p>{photo}")
+    page = new_page(width=width, height=height)
+    log_in(page, live_server, "zhubian", f"/admin/review/articles/{article.pk}/diff/")
+    image = page.locator(".review-field__text img")
+    expect(image).to_be_visible()
+    assert image.evaluate("img => img.naturalWidth") == 800
+
+    column = page.locator(".review-field__text").bounding_box()
+    assert image.bounding_box()["width"] <= column["width"]
+    assert scroll_width(page) <= width
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_a_reviewer_approves_a_selection_from_the_list(live_server, new_page, desk, width, height):
     make.reviewer("shenhe")
     page = new_page(width=width, height=height)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from bulletin.models import Article
 from tests import factories as make
-from tests.e2e.test_admin_layout import log_in, scroll_width, shoot
+from tests.e2e.test_admin_layout import SIZES, log_in, scroll_width, shoot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,18 +33,19 @@ def save(page):
     expect(page.locator(".messagelist .success")).to_be_visible()
 
 
-def test_an_article_moves_up_its_section_from_the_keyboard(live_server, new_page, issue):
-    page = new_page(width=390, height=844)
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_an_article_moves_up_its_section_from_the_keyboard(live_server, new_page, issue, width, height):
+    page = new_page(width=width, height=height)
     log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
 
     page.get_by_role("button", name="上移《丙稿》").focus()
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
-    shoot(page, "admin-issue-reordered-390")
+    shoot(page, f"admin-issue-reordered-{width}")
     save(page)
 
     assert order(issue) == ["丙稿", "甲稿", "乙稿", "别的栏目"]
-    assert scroll_width(page) <= 390
+    assert scroll_width(page) <= width
 
 
 def test_an_article_is_dragged_to_a_new_place_in_its_section(live_server, new_page, issue):
