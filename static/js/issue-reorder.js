@@ -1,6 +1,8 @@
 // The issue page: move an article within its section by dragging its row, or with the row's
-// 上移/下移 buttons (the keyboard's way). The section's place numbers follow the new order, and
-// saving the page stores them. Rows whose place is locked (published articles) stay put.
+// 上移/下移 buttons (the keyboard's way); drag it onto a row of another section to move it there,
+// as choosing that section in its row does. The place numbers follow the new order, and saving
+// the page stores them. Rows whose place is locked (published articles) stay put, and a row whose
+// section is locked (approved articles keep the section their reviewers signed) stays in it.
 "use strict";
 
 (function () {
@@ -12,6 +14,17 @@
   const place = (row) => row.querySelector("td.field-position input");
   const movable = (row) => row.matches("tr.form-row.has_original") && place(row) && !place(row).disabled;
   const title = (row) => (row.querySelector("td.field-title input") || {}).value || "";
+  const sectionChoice = (row) => row.querySelector("td.field-section select");
+  const mayChangeSection = (row) => sectionChoice(row) && !sectionChoice(row).disabled;
+
+  // Whether ``dragged`` may be dropped on ``row``: in its own section, or in another one if its
+  // section may change there.
+  function accepts(row, dragged) {
+    if (!dragged || dragged === row) {
+      return false;
+    }
+    return section(row).includes(dragged) || (mayChangeSection(dragged) && sectionChoice(row));
+  }
 
   // The rows of the section ``row`` belongs to: the run between two section headings.
   function section(row) {
@@ -79,19 +92,29 @@
       dragged = null;
     });
     row.addEventListener("dragover", (event) => {
-      if (dragged && dragged !== row && section(row).includes(dragged)) {
+      if (accepts(row, dragged)) {
         event.preventDefault();
       }
     });
     row.addEventListener("drop", (event) => {
-      if (!dragged || dragged === row || !section(row).includes(dragged)) {
+      if (!accepts(row, dragged)) {
         return;
       }
       event.preventDefault();
+      const moved = dragged;
+      const left = section(moved).filter((r) => r !== moved)[0];
+      if (!section(row).includes(moved)) {
+        const choice = sectionChoice(moved);
+        choice.value = sectionChoice(row).value;
+        choice.dispatchEvent(new Event("change", { bubbles: true }));
+      }
       const box = row.getBoundingClientRect();
       const after = event.clientY > box.top + box.height / 2;
-      row.insertAdjacentElement(after ? "afterend" : "beforebegin", dragged);
+      row.insertAdjacentElement(after ? "afterend" : "beforebegin", moved);
       renumber(row);
+      if (left) {
+        renumber(left);
+      }
     });
   });
 })();

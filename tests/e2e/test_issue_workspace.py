@@ -1,5 +1,5 @@
 """The issue page as a workspace: articles move within their section by dragging or by keyboard,
-and saving stores the new order."""
+and into another section by dragging (or by choosing it in the row); saving stores the order."""
 
 import pytest
 from playwright.sync_api import expect
@@ -61,7 +61,28 @@ def test_an_article_is_dragged_to_a_new_place_in_its_section(live_server, new_pa
     assert order(issue) == ["乙稿", "丙稿", "甲稿", "别的栏目"]
 
 
-def test_a_row_never_leaves_its_section_by_dragging(live_server, new_page, issue):
+def test_an_article_dragged_onto_another_section_moves_there(live_server, new_page, issue):
+    page = new_page(width=1280, height=900)
+    log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
+    first = page.locator("#articles-group tr.form-row", has=page.locator("input[value='甲稿']"))
+    other = page.locator("#articles-group tr.form-row", has=page.locator("input[value='别的栏目']"))
+
+    box = other.bounding_box()
+    first.drag_to(other, target_position={"x": box["width"] / 2, "y": box["height"] - 2})
+    save(page)
+
+    assert order(issue) == ["乙稿", "丙稿", "别的栏目", "甲稿"]
+    assert Article.objects.get(title="甲稿").section.name == "基层风采"
+    assert list(
+        Article.objects.filter(issue=issue, section__name="科协动态")
+        .order_by("position")
+        .values_list("position", flat=True)
+    ) == [1, 2]
+
+
+def test_an_approved_article_keeps_the_section_its_reviewers_signed(live_server, new_page, issue):
+    approved = Article.objects.get(title="甲稿")
+    Article.objects.filter(pk=approved.pk).update(status="approved")
     page = new_page(width=1280, height=900)
     log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
     first = page.locator("#articles-group tr.form-row", has=page.locator("input[value='甲稿']"))
@@ -70,4 +91,5 @@ def test_a_row_never_leaves_its_section_by_dragging(live_server, new_page, issue
     first.drag_to(other)
     save(page)
 
+    assert Article.objects.get(pk=approved.pk).section.name == "科协动态"
     assert order(issue) == ["甲稿", "乙稿", "丙稿", "别的栏目"]
