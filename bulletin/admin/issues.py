@@ -132,7 +132,7 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
                     **self.print_context(request, obj),
                     **self.steps_context(request, obj),
                     # Flagged on their own rows too, beside the 页码检查 summary.
-                    "pages_out_of_order": [article.pk for article in obj.flatplan_report().out_of_order],
+                    "pages_out_of_order": [article.pk for article in self.page_check(obj).out_of_order],
                 }
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
@@ -194,11 +194,18 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
     def cover_preview(self, issue):
         return image_preview(issue.cover_image, large=True)
 
+    @staticmethod
+    def page_check(issue):
+        """The issue's page check, made once for its page: the summary and the rows' flags read it."""
+        if not hasattr(issue, "_page_check"):
+            issue._page_check = issue.flatplan_report()
+        return issue._page_check
+
     @admin.display(description="页码检查")
     def flatplan(self, issue):
         if issue.pk is None:
             return "保存后显示"
-        report = issue.flatplan_report()
+        report = self.page_check(issue)
         if issue.page_count and report.ok:
             return "页码连续，与目录顺序一致。"
         parts = []
