@@ -28,6 +28,17 @@ def order(issue):
     return list(Article.objects.filter(issue=issue).in_toc_order().values_list("title", flat=True))
 
 
+def row(page, title):
+    """The issue page's row of the article titled ``title``."""
+    return page.locator("#articles-group tr.form-row", has=page.locator(f"input[value='{title}']"))
+
+
+def drag_below(page, title, target):
+    """Drag the row of ``title`` onto the lower half of the row of ``target``."""
+    box = row(page, target).bounding_box()
+    row(page, title).drag_to(row(page, target), target_position={"x": box["width"] / 2, "y": box["height"] - 2})
+
+
 def save(page):
     page.get_by_role("button", name="保存并继续编辑").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
@@ -51,11 +62,8 @@ def test_an_article_moves_up_its_section_from_the_keyboard(live_server, new_page
 def test_an_article_is_dragged_to_a_new_place_in_its_section(live_server, new_page, issue):
     page = new_page(width=1280, height=900)
     log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
-    first = page.locator("#articles-group tr.form-row", has=page.locator("input[value='甲稿']"))
-    last = page.locator("#articles-group tr.form-row", has=page.locator("input[value='丙稿']"))
 
-    box = last.bounding_box()
-    first.drag_to(last, target_position={"x": box["width"] / 2, "y": box["height"] - 2})
+    drag_below(page, "甲稿", "丙稿")
     save(page)
 
     assert order(issue) == ["乙稿", "丙稿", "甲稿", "别的栏目"]
@@ -64,11 +72,8 @@ def test_an_article_is_dragged_to_a_new_place_in_its_section(live_server, new_pa
 def test_an_article_dragged_onto_another_section_moves_there(live_server, new_page, issue):
     page = new_page(width=1280, height=900)
     log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
-    first = page.locator("#articles-group tr.form-row", has=page.locator("input[value='甲稿']"))
-    other = page.locator("#articles-group tr.form-row", has=page.locator("input[value='别的栏目']"))
 
-    box = other.bounding_box()
-    first.drag_to(other, target_position={"x": box["width"] / 2, "y": box["height"] - 2})
+    drag_below(page, "甲稿", "别的栏目")
     save(page)
 
     assert order(issue) == ["乙稿", "丙稿", "别的栏目", "甲稿"]
@@ -85,10 +90,8 @@ def test_an_approved_article_keeps_the_section_its_reviewers_signed(live_server,
     Article.objects.filter(pk=approved.pk).update(status="approved")
     page = new_page(width=1280, height=900)
     log_in(page, live_server, "zhubian", f"/admin/bulletin/issue/{issue.pk}/change/")
-    first = page.locator("#articles-group tr.form-row", has=page.locator("input[value='甲稿']"))
-    other = page.locator("#articles-group tr.form-row", has=page.locator("input[value='别的栏目']"))
 
-    first.drag_to(other)
+    drag_below(page, "甲稿", "别的栏目")
     save(page)
 
     assert Article.objects.get(pk=approved.pk).section.name == "科协动态"
