@@ -30,6 +30,9 @@ def log_in(page, live_server, username, next_url):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(make.PASSWORD)
     page.get_by_role("button", name="登录").click()
+    # The admin's list actions bind their checkboxes on the load event; acting before it
+    # would tick the box without selecting the rows.
+    page.wait_for_url(lambda url: url.endswith(next_url), wait_until="load")
 
 
 def scroll_width(page):
@@ -156,6 +159,7 @@ def test_a_reviewer_approves_a_selection_from_the_list(live_server, new_page, de
     expect(page.locator("#result_list")).to_be_visible()
 
     page.locator("#action-toggle").check()
+    expect(page.locator(".action-counter")).to_contain_text("65 个中的 65 个")
     page.locator("select[name=action]").select_option("approve_selected")
     page.get_by_role("button", name="执行").click()
 
