@@ -1,34 +1,39 @@
 """Chinese search over articles, people and events.
 
-Chinese is written without spaces, so text is cut into words with jieba and kept, separated by
-spaces, in each row's ``search_title`` and ``search_body`` (derived on save, like a slug).
-A query is cut with the same dictionary. PostgreSQL matches the words with full-text search (the
-'simple' configuration over the segmented text, a GIN index on the same expression, the title
-weighted above the body); SQLite checks that every word occurs. ``matching()`` is the only place
-that asks which database it runs on.
+Chinese is written without spaces, so the text of each row is kept, as space-separated tokens, in
+its ``search_title`` and ``search_body`` (derived on save, like a slug): every pair of adjacent
+Chinese characters in reading order (``霍金花`` gives 霍金, 金花), every Latin word or number
+(lowercased), and then each character once. A reader's query is cut the same way, so any run of
+two or more characters is found as a phrase of pairs wherever it is written, whatever a
+dictionary would make of it: 金花 and 霍金 both find 霍金花, 人民 finds 中华人民共和国, and 学习教育
+finds the four characters together only. A single character is found by itself.
 
-The indexed text starts with every Chinese character in reading order and goes on with jieba's
-search-mode words (``党史学习教育`` gives 党史, 学习, 教育). Words find dictionary words wherever
-jieba cut them out; the characters find what the dictionary does not know, such as names
-(``余明`` is searched as the phrase 余 followed by 明) and single characters inside longer words.
+A run of characters that reads as several dictionary words (jieba: ``学习教育`` is 学习 + 教育)
+also finds rows holding those words apart; those rows come after every row holding the run as
+written. A run that is one dictionary word, or that has a character no word takes (a name), is
+searched only as written.
+
+PostgreSQL matches the tokens with full-text search (the 'simple' configuration, a GIN index on
+the stored document, the title weighted above the body); SQLite looks for the same tokens in the
+text. ``matching()`` is the only place that asks which database it runs on.
 """
 
 import operator
 import re
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.migrations.operations.base import Operation
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
-from publishing.diff import text_of
-from publishing.sanitize import RichTextField
+from publishing.sanitize import RichTextField, text_content
 from publishing.segmenter import tokenizer
 
 # Longer queries are cut here: no reader types a hundred characters to find an article.
@@ -38,41 +43,46 @@ SNIPPET_LENGTH = 120
 SNIPPET_LEAD = 30
 
 SEARCH_FIELDS = ("search_title", "search_body")
-# Searchable rows keep their segmented text as a tsvector too (PostgreSQL): see document().
+# Searchable rows keep their search text as a tsvector too (PostgreSQL): see document().
 DOCUMENT_FIELD = "search_document"
 # A query matching more articles than this ranks the newest this many of them: ranking reads
 # every candidate's document, and no reader pages past the first few hundred results.
 RANK_WINDOW = 200
-# Rows a migration segments and writes at a time: one UPDATE each, within SQLite's 999
-# parameters a statement (two per row and field).
+# Rows reindexed at a time: one UPDATE each, within SQLite's 999 parameters a statement.
 BATCH_SIZE = 200
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A run of Chinese characters, or a word of other letters and digits.
+PIECE = re.compile(f"([{HAN}]+)|[^\\W_{HAN}]+")
 
 
-# Segmentation ------------------------------------------------------------------------------------
+# Tokens ------------------------------------------------------------------------------------------
 
 
-def _is_word(token):
-    return any(char.isalnum() for char in token)
+def tokens(text):
+    """The tokens of ``text`` in reading order: the pairs of each run of Chinese characters (a
+    lone character standing for itself) and the other words, lowercased.
 
-
-def words(text, *, for_search=True):
-    """The words of ``text``, lowercased, without spaces and punctuation.
-
-    ``for_search`` adds the shorter dictionary words inside long ones (as indexed); without it
-    each stretch of text gives one word (as queried). jieba's HMM guessing of unknown words is
-    off on both sides, so a name cuts the same way in a query as in any sentence.
+    Text is normalised first (NFKC), so full-width letters and digits are the ASCII ones.
     """
-    segmenter = tokenizer()
-    cut = segmenter.cut_for_search(text or "", HMM=False) if for_search else segmenter.cut(text or "", HMM=False)
-    return [token.lower() for token in cut if _is_word(token)]
+    found = []
+    for match in PIECE.finditer(unicodedata.normalize("NFKC", text or "")):
+        found += _pairs(match[0]) if match[1] else [match[0].lower()]
+    return found
+
+
+def _pairs(run):
+    return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
 
 
 def index_text(*parts):
-    """The text kept for searching ``parts``: Chinese characters in order, then the words."""
+    """The text kept for searching ``parts``: their tokens, then each Chinese character once.
+
+    Spaces at both ends let a token be looked for with the spaces around it (SQLite).
+    """
     text = "\n".join(part for part in parts if part)
-    return " ".join([*HAN.findall(text), *words(text)])
+    characters = dict.fromkeys(re.findall(f"[{HAN}]", unicodedata.normalize("NFKC", text)))
+    return f" {' '.join([*tokens(text), *characters])} "
 
 
 def texts(row, title_from, body_from):
@@ -85,56 +95,89 @@ def texts(row, title_from, body_from):
 def _values(row, names):
     for name in names:
         value = getattr(row, name)
-        yield text_of(value) if isinstance(row._meta.get_field(name), RichTextField) else value
+        yield text_content(value) if isinstance(row._meta.get_field(name), RichTextField) else value
 
 
 # Queries -----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Term:
+    """Something a row must hold: ``tokens`` next to each other (a run of characters, a word)."""
+
+    text: str
+    tokens: tuple
+
+    @classmethod
+    def of(cls, text):
+        return cls(text=text.lower(), tokens=tuple(tokens(text)))
+
+    @property
+    def phrase(self):
+        return " ".join(self.tokens)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One run of characters or one word of the query: found as written (``term``), or, for a
+    run that reads as several dictionary words, as those words anywhere in the row (``apart``)."""
+
+    term: Term
+    apart: tuple = ()
+
+
 @dataclass
 class Query:
-    """What a reader asked for, made safe to search with.
-
-    ``terms`` are what must all occur: a word, or a run of single characters the dictionary does
-    not know (a name) as one space-separated phrase such as ``"余 明"``.
-    """
+    """What a reader asked for, made safe to search with: ``parts``, each of which must occur."""
 
     text: str = ""
     truncated: bool = False
-    terms: list = field(default_factory=list)
+    parts: list = field(default_factory=list)
 
     @property
     def highlights(self):
         """The strings to mark in a snippet, longest first."""
-        return sorted({term.replace(" ", "") for term in self.terms}, key=len, reverse=True)
+        words = {term.text for part in self.parts for term in (part.term, *part.apart)}
+        return sorted(words, key=len, reverse=True)
+
+    @property
+    def loose(self):
+        """Whether rows holding some run's words apart may match too (and follow the others)."""
+        return any(part.apart for part in self.parts)
+
+    @property
+    def apart_words(self):
+        """The words of the runs that may match apart, as the reader is told of them."""
+        return [term.text for part in self.parts for term in part.apart]
+
+    def exactly(self):
+        """This query without the words apart: what matches every part as written."""
+        return Query(text=self.text, truncated=self.truncated, parts=[Part(term=part.term) for part in self.parts])
 
     @property
     def problem(self):
         """Why nothing was searched, in Chinese for the reader; empty when the search ran."""
         if not self.text:
             return "请输入要查找的字词，如人名、单位或文章中的词语。"
-        if not self.terms:
+        if not self.parts:
             return "搜索词中没有可以查找的文字（只有标点或符号），请换个说法试试。"
         return ""
 
 
 def parse_query(raw):
-    """``raw`` as typed, cut to ``MAX_QUERY_LENGTH`` characters and into search terms."""
+    """``raw`` as typed, cut to ``MAX_QUERY_LENGTH`` characters and into the parts to look for."""
     text = " ".join((raw or "").replace("\x00", " ").split())
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
-    terms, run = [], []
-    for token in words(text, for_search=False):
-        if len(token) == 1 and HAN.match(token):
-            run.append(token)
-            continue
-        if run:
-            terms.append(" ".join(run))
-            run = []
-        terms.append(token)
-    if run:
-        terms.append(" ".join(run))
-    return Query(text=text, truncated=truncated, terms=list(dict.fromkeys(terms)))
+    pieces = dict.fromkeys(match[0] for match in PIECE.finditer(unicodedata.normalize("NFKC", text)))
+    return Query(text=text, truncated=truncated, parts=[_part(piece) for piece in pieces])
+
+
+def _part(piece):
+    words = tokenizer().lcut(piece, HMM=False) if len(piece) > 2 and re.match(f"[{HAN}]", piece) else [piece]
+    # Only whole words: a lone character (the 霍 of 霍金花) would find a name's parts anywhere.
+    apart = tuple(Term.of(word) for word in words) if len(words) > 1 and min(map(len, words)) > 1 else ()
+    return Part(term=Term.of(piece), apart=apart)
 
 
 def search_vector():
@@ -150,52 +193,97 @@ def document(title, body):
     and ranking read it rather than segmenting every candidate's text again."""
     if connection.vendor != "postgresql":
         return None
+    return _vector(title, body)
+
+
+def _vector(title, body):
     return SearchVector(Value(title), weight="A", config="simple") + SearchVector(
         Value(body), weight="B", config="simple"
     )
 
 
 def matching(queryset, query, *, then=("-pk",), window=None):
-    """The rows of ``queryset`` containing every term of ``query``, best first, then by ``then``.
+    """The rows of ``queryset`` holding every part of ``query``, best first, then by ``then``.
 
-    PostgreSQL ranks by full-text relevance, title words counting more than body words, among
-    the first ``window`` (default ``RANK_WINDOW``) matches in ``then`` order; SQLite puts rows
-    with more terms in the title first. :func:`count_matching` tells how many match in all.
+    Rows holding every part as written come before rows that hold some run's words apart; each
+    row is annotated with which it is (``exact_match``). Among those, PostgreSQL ranks by
+    full-text relevance, title words counting more than body words, within the first ``window``
+    (default ``RANK_WINDOW``) of each kind in ``then`` order; SQLite puts rows with more parts in
+    the title first. :func:`count_matching` tells how many match in all.
     """
-    if not query.terms:
+    if not query.parts:
         return queryset.none()
     if connection.vendor == "postgresql":
-        tsquery = _tsquery(query)
-        candidates = queryset.filter(search_document=tsquery).order_by(*then).values("pk")[: window or RANK_WINDOW]
-        return (
-            queryset.filter(pk__in=candidates)
-            .annotate(search_rank=SearchRank(F(DOCUMENT_FIELD), tsquery))
-            .order_by("-search_rank", *then)
-        )
-    every_term = reduce(
-        operator.and_, (Q(search_title__icontains=term) | Q(search_body__icontains=term) for term in query.terms)
-    )
+        return _ranked_on_postgresql(queryset, query, then, window or RANK_WINDOW)
     title_hits = reduce(
         operator.add,
-        (Case(When(search_title__icontains=term, then=Value(1)), default=Value(0)) for term in query.terms),
+        (
+            Case(When(_holds(part.term, fields=("search_title",)), then=Value(1)), default=Value(0))
+            for part in query.parts
+        ),
     )
-    return queryset.filter(every_term).annotate(title_hits=title_hits).order_by("-title_hits", *then)
+    return (
+        queryset.filter(_condition(query))
+        .annotate(exact_match=_is(_condition(query, exact=True)), title_hits=title_hits)
+        .order_by("-exact_match", "-title_hits", *then)
+    )
+
+
+def _ranked_on_postgresql(queryset, query, then, window):
+    tsquery, exact = _condition(query), _condition(query, exact=True)
+
+    def first(condition):
+        return Q(pk__in=queryset.filter(search_document=condition).order_by(*then).values("pk")[:window])
+
+    # The exact matches get a window of their own, so that newer matches of the words apart
+    # never push them out of the ranking.
+    candidates = first(tsquery) | first(exact) if query.loose else first(tsquery)
+    return (
+        queryset.filter(candidates)
+        .annotate(
+            exact_match=_is(Q(search_document=exact)) if query.loose else Value(True),
+            search_rank=SearchRank(F(DOCUMENT_FIELD), tsquery),
+        )
+        .order_by("-exact_match", "-search_rank", *then)
+    )
 
 
 def filter_matching(queryset, query):
-    """The rows of ``queryset`` containing every term of ``query``, in no particular order and
+    """The rows of ``queryset`` holding every part of ``query``, in no particular order and
     with no window (PostgreSQL; :func:`matching` elsewhere)."""
-    if connection.vendor != "postgresql" or not query.terms:
+    if connection.vendor != "postgresql" or not query.parts:
         return matching(queryset, query)
-    return queryset.filter(search_document=_tsquery(query))
+    return queryset.filter(search_document=_condition(query))
 
 
 def count_matching(queryset, query):
-    """How many rows of ``queryset`` contain every term of ``query``."""
-    if not query.terms:
+    """How many rows of ``queryset`` hold every part of ``query``."""
+    if not query.parts:
         return 0
     with through_the_index():
         return filter_matching(queryset, query).count()
+
+
+def _condition(query, *, exact=False):
+    """What a row must hold for ``query``: a tsquery (PostgreSQL) or a ``Q`` on the text."""
+    combined = []
+    for part in query.parts:
+        found = _holds(part.term)
+        if part.apart and not exact:
+            found = found | reduce(operator.and_, (_holds(term) for term in part.apart))
+        combined.append(found)
+    return reduce(operator.and_, combined)
+
+
+def _holds(term, fields=SEARCH_FIELDS):
+    """The tokens of ``term`` next to each other, in one of ``fields`` (for SQLite)."""
+    if connection.vendor == "postgresql":
+        return SearchQuery(term.phrase, search_type="phrase", config="simple")
+    return reduce(operator.or_, (Q(**{f"{name}__contains": f" {term.phrase} "}) for name in fields))
+
+
+def _is(condition):
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 @contextmanager
@@ -220,10 +308,6 @@ def through_the_index():
 def listed(total):
     """How many of ``total`` matches :func:`matching` lists: the ranking window's worth at most."""
     return min(total, RANK_WINDOW) if connection.vendor == "postgresql" else total
-
-
-def _tsquery(query):
-    return reduce(operator.and_, (SearchQuery(term, search_type="phrase", config="simple") for term in query.terms))
 
 
 # Snippets ----------------------------------------------------------------------------------------
@@ -300,9 +384,8 @@ class SearchOperation(Operation):
 
 
 class FillSearchText(SearchOperation):
-    """Derive ``search_title`` and ``search_body`` of every row from the fields named, as
-    ``Searchable`` does on save, ``BATCH_SIZE`` rows at a time, so that a large table is never
-    read whole into memory."""
+    """Derive the search text of every row from the fields named, as ``Searchable`` does on
+    save, with :func:`reindex`."""
 
     reduces_to_sql = False
 
@@ -315,14 +398,41 @@ class FillSearchText(SearchOperation):
 
     def forwards(self, model, schema_editor):
         rows = model._base_manager.using(schema_editor.connection.alias)
-        for batch in _batches(rows.only(*self.title_from, *self.body_from), BATCH_SIZE):
-            for row in batch:
-                row.search_title, row.search_body = texts(row, self.title_from, self.body_from)
-            rows.bulk_update(batch, SEARCH_FIELDS)
+        for _ in reindex(rows, self.title_from, self.body_from):
+            pass
 
     def backwards(self, model, schema_editor):
         # The text goes with its columns when the migration's AddField operations are reversed.
         pass
+
+
+def reindex(rows, title_from, body_from, *, batch_size=None):
+    """Derive the search text of ``rows`` again (and the stored document, where the model has
+    one), ``batch_size`` (``BATCH_SIZE``) rows at a time, each batch read and written by a query of its own, so
+    that a large table is never read whole into memory. Yields, for each batch, how many rows it
+    read and how many changed: an unchanged row is not written, and leaves no dead row behind.
+    """
+    model = rows.model
+    with_document = connections[rows.db].vendor == "postgresql" and any(
+        f.name == DOCUMENT_FIELD for f in model._meta.concrete_fields
+    )
+    if with_document:
+        rows = rows.annotate(without_document=_is(Q(search_document__isnull=True)))
+    for batch in _batches(rows.only(*title_from, *body_from, *SEARCH_FIELDS), batch_size or BATCH_SIZE):
+        changed = []
+        for row in batch:
+            title, body = texts(row, title_from, body_from)
+            if (title, body) == (row.search_title, row.search_body) and not getattr(row, "without_document", False):
+                continue
+            row.search_title, row.search_body = title, body
+            if with_document:
+                row.search_document = _vector(title, body)
+            changed.append(row)
+        if changed:
+            model._base_manager.using(rows.db).bulk_update(
+                changed, (*SEARCH_FIELDS, DOCUMENT_FIELD) if with_document else SEARCH_FIELDS
+            )
+        yield len(batch), len(changed)
 
 
 def _batches(rows, size):

@@ -90,6 +90,9 @@ class SearchView(ListView):
         # All matches are counted once, from the index; the list is as long as the ranking window
         # allows. Told its length, the paginator does not count the ranked list a second time.
         self.found = search.count_matching(self.filter.qs, self.query)
+        self.found_as_written = (
+            search.count_matching(self.filter.qs, self.query.exactly()) if self.query.loose else self.found
+        )
         paginator.count = search.listed(self.found)
         return paginator
 
@@ -105,6 +108,8 @@ class SearchView(ListView):
         for article in context["articles"]:
             article.highlighted_title = search.highlight(article.title, self.query)
             article.snippet = search.snippet(self.query, text_content(article.body), article.summary)
+        # Where the articles holding the query as written end and those holding its words apart begin.
+        context["first_apart"] = next((a for a in context["articles"] if not a.exact_match), None)
         first_page = context["page_obj"].number == 1
         # public() on the ranked few, not inside the window: there PostgreSQL checked every person's
         # every appearance in the archive before picking the matches (20-45 ms a search at 15k).
@@ -115,6 +120,8 @@ class SearchView(ListView):
         context.update(
             query=self.query,
             found=self.found,
+            found_as_written=self.found_as_written,
+            found_apart=self.found - self.found_as_written,
             filter=self.filter,
             people=list(people[: self.others_count]) if first_page else [],
             events=list(events[: self.others_count]) if first_page else [],

@@ -165,7 +165,7 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
         """On PostgreSQL, the search box uses the full-text index (words and runs of characters)
         instead of a substring scan of six columns of every row."""
         query = search.parse_query(search_term)
-        if connection.vendor != "postgresql" or not query.terms:
+        if connection.vendor != "postgresql" or not query.parts:
             return super().get_search_results(request, queryset, search_term)
         return search.filter_matching(queryset, query), False
 

@@ -98,6 +98,74 @@ def test_a_name_is_not_found_from_its_characters_scattered_in_the_text(client, r
         assert titles == ["名字相连"]
 
 
+# Phrases, names and single characters ----------------------------------------------------------------
+
+
+def test_a_phrase_written_together_comes_before_its_words_apart(client, read_page, published_issue):
+    make.article(
+        published_issue,
+        title="基层动态",
+        body="<p>各地科协开展党史学习教育。</p>",
+        published_at=make.yesterday() - timedelta(days=30),
+    )
+    make.article(
+        published_issue,
+        title="学习班结业",
+        body="<p>学习科学知识，学习种植技术，学习之后回乡开展科普教育，教育青少年。</p>",
+        published_at=make.yesterday(),
+    )
+
+    page = read_page(client.get(SEARCH, {"q": "学习教育"}))
+
+    assert found(client, read_page, "学习教育") == ["基层动态", "学习班结业"]
+    assert page.contains("其中1篇含有完整的“学习教育”，排在前面；另有1篇含有其中的词语，但不相连。")
+    assert page.in_order("基层动态", "以下文章含有“学习”“教育”，但不相连", "学习班结业")
+
+
+def test_a_dictionary_word_is_found_only_with_its_characters_together(client, read_page, published_issue):
+    make.article(published_issue, title="科学技术普及条例解读")
+    make.article(published_issue, title="科学与艺术", body="<p>传统技术焕发新生。</p>")
+
+    assert found(client, read_page, "科学技术") == ["科学技术普及条例解读"]
+
+
+@pytest.mark.parametrize("q", ["霍金", "金花", "霍金花"])
+def test_any_two_characters_of_a_name_find_it(client, read_page, published_issue, q):
+    # jieba cuts 霍金花 as 霍 + 金花, and holds 霍金 as a word of its own.
+    make.article(published_issue, title="种粮能手", body="<p>记者见到霍金花时，她正在查看苗情。</p>")
+
+    assert found(client, read_page, q) == ["种粮能手"]
+
+
+def test_a_name_running_into_the_next_word_is_found(client, read_page, published_issue):
+    # jieba reads 王志明 as one name here: 王志 is found all the same.
+    make.article(published_issue, title="会议预告", body="<p>王志明天到会，介绍推广经验。</p>")
+
+    assert found(client, read_page, "王志") == ["会议预告"]
+
+
+@pytest.mark.parametrize("q", ["王", "鹅"])
+def test_a_single_character_is_found_inside_words(client, read_page, published_issue, q):
+    make.article(published_issue, title="乡村新貌", body="<p>王庄村的天鹅湖成了网红打卡地。</p>")
+    make.article(published_issue, title="无关消息", body="<p>村里修了新路。</p>")
+
+    assert found(client, read_page, q) == ["乡村新貌"]
+
+
+@pytest.mark.parametrize(("q", "text"), [("人民", "中华人民共和国科学技术普及法"), ("科学", "中国科学技术协会")])
+def test_a_word_inside_a_longer_dictionary_word_is_found(client, read_page, published_issue, q, text):
+    make.article(published_issue, title="政策解读", body=f"<p>学习{text}。</p>")
+
+    assert found(client, read_page, q) == ["政策解读"]
+
+
+def test_full_width_letters_and_digits_are_the_ascii_ones(client, read_page, published_issue):
+    make.article(published_issue, title="5G网络进山村")
+
+    assert found(client, read_page, "５Ｇ") == ["5G网络进山村"]
+    assert found(client, read_page, "5G网络") == ["5G网络进山村"]
+
+
 def test_every_word_of_the_query_must_occur(client, read_page, library):
     assert found(client, read_page, "赤霉病 党史") == []
 
@@ -217,6 +285,35 @@ def test_the_command_rebuilds_the_whole_index(client, read_page, library, django
 
     assert found(client, read_page, "赤霉病") == ["小麦丰收有妙招"]
     assert found(client, read_page, "党史学习教育") == ["省科协召开党史学习教育动员大会"]
+
+
+def test_a_rebuild_rewrites_only_the_rows_whose_text_changed(library, capsys):
+    Article.objects.filter(pk=library["party"].pk).update(search_title="", search_body="")
+
+    call_command("rebuild_search_index", verbosity=1)
+    call_command("rebuild_search_index", verbosity=1)
+
+    first, second = [line for line in capsys.readouterr().out.splitlines() if "检索文本已全部重建" in line]
+    assert "稿件 1 条" in first
+    assert "稿件 0 条" in second
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="VACUUM and dead rows are PostgreSQL's")
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_leaves_no_dead_rows_behind():
+    make.migrations_seed()
+    issue = make.issue()
+    for n in range(3):
+        make.article(issue, title=f"赤霉病防治第{n}讲")
+    Article.objects.update(search_title="", search_body="", search_document=None)
+
+    call_command("rebuild_search_index", verbosity=0)
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        cursor.execute("SELECT dead_tuple_count FROM pgstattuple('bulletin_article')")
+        assert cursor.fetchone() == (0,)
+    assert Article.objects.filter(search_document__isnull=True).count() == 0
 
 
 # Filters and pages --------------------------------------------------------------------------------------
@@ -412,13 +509,23 @@ def test_a_person_is_found_by_a_word_of_their_bio(client, read_page, published_i
         ),
         (
             Person,
-            {"name": "郑晓华", "organisation": "省农科院", "bio": "<p>研究<em>赤霉病</em>。</p>"},
-            ["郑晓华", "农科院", "赤霉病"],
+            {
+                "name": "郑晓华",
+                "title": "党组成员、副主席",
+                "organisation": "省农业科学院植物保护研究所",
+                "bio": "<p>研究<em>赤霉病</em>。</p>",
+            },
+            ["郑晓华", "晓华", "副主席", "农业科学院", "植物保护", "赤霉病"],
         ),
         (
             Event,
-            {"title": "防控现场会", "place": "郑州科技馆", "description": "<p>讲解<em>赤霉病</em>。</p>"},
-            ["现场会", "科技馆", "赤霉病"],
+            {
+                "title": "防控现场会",
+                "place": "郑州科技馆",
+                "organiser": "省植保站",
+                "description": "<p>讲解<em>赤霉病</em>。</p>",
+            },
+            ["现场会", "郑州", "科技馆", "植保站", "赤霉病"],
         ),
     ],
     ids=["article", "person", "event"],
