@@ -102,7 +102,7 @@ class Generator:
         self.write = Writer(seed)
         self.timings = {}
         self.created = []  # (pk, status, published_at) of every article
-        self.queued = None  # (articles, their search text being cut by the pool)
+        self.queued = None  # (articles, their search text being derived by the pool)
         self.characters = 0
         self.started = time.monotonic()
 
@@ -114,13 +114,6 @@ class Generator:
         return result
 
     def run(self):
-        from publishing import segmenter
-
-        # The pool's workers are forked inside: they inherit the faster dictionary and cut all the text.
-        with segmenter.whole_dictionary():
-            return self.generate()
-
-    def generate(self):
         from django.contrib.postgres.indexes import GinIndex
         from django.db import connection
 
@@ -339,27 +332,27 @@ class Generator:
     def flush(self, pending):
         """Send ``pending`` to the workers for its search text and write the batch sent before it.
 
-        This process writes the prose while the workers cut the previous batch, so both cores
+        This process writes the prose while the workers derive the search text of the previous batch, so both cores
         work; returns how many articles were written.
         """
         batch = list(pending)
         pending.clear()
         fields = [{name: getattr(a, name) for name in INDEXED_FIELDS} for a in batch]
-        cutting = self.pool.map_async(search_fields, fields, chunksize=50)
+        deriving = self.pool.map_async(search_fields, fields, chunksize=50)
         written = self.write_queued()
-        self.queued = (batch, cutting)
+        self.queued = (batch, deriving)
         return written
 
     def write_queued(self):
-        """Write the batch the workers are cutting, once they are done; returns its size."""
+        """Write the batch the workers are deriving the search text of, once they are done; returns its size."""
         from bulletin.models import Article
         from publishing import search
 
         if self.queued is None:
             return 0
-        batch, cutting = self.queued
+        batch, deriving = self.queued
         self.queued = None
-        for article, (title, body) in zip(batch, cutting.get(), strict=True):
+        for article, (title, body) in zip(batch, deriving.get(), strict=True):
             article.search_title, article.search_body = title, body
             article.search_document = search.document(title, body)
         self.created.extend(

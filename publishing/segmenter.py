@@ -5,9 +5,8 @@ process that cuts text, each gunicorn worker included, where it was the largest 
 worker's memory. Here the same words live in a marisa trie and their frequencies in an array of
 32-bit integers, written once to files beside jieba's own cache and mapped into memory, so the
 operating system shares one copy between all processes. jieba's algorithm is unchanged and cuts
-word for word as it does with its own dict; each lookup crosses into the trie, so cutting long text
-takes about a third longer, which only saving an article notices (batch jobs can choose jieba's
-own dictionary: ``whole_dictionary``).
+word for word as it does with its own dict; each lookup crosses into the trie, so cutting takes
+about a third longer, which no reader notices: only search queries are cut (``publishing.search``).
 
 The files are named after a hash of the dictionary, so another jieba version gets its own. They
 are built in a child process: building reads the whole dictionary into Python objects, and a
@@ -15,13 +14,11 @@ process that did so keeps most of that memory, forked gunicorn workers included.
 """
 
 import hashlib
-import logging
 import mmap
 import os
 import subprocess
 import sys
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import jieba
@@ -93,29 +90,11 @@ _active = None
 
 
 def tokenizer():
-    """The process's jieba ``Tokenizer``: over the shared dictionary unless a batch job chose
-    jieba's own (``whole_dictionary``)."""
+    """The process's jieba ``Tokenizer``, over the shared dictionary."""
     global _active
     if _active is None:
         _active = shared_tokenizer()
     return _active
-
-
-@contextmanager
-def whole_dictionary():
-    """Cut with jieba's own in-memory dictionary inside the block.
-
-    For jobs that cut a great deal of text (reindexing the archive, generating a benchmark one):
-    about a third faster, at 64 MB more memory while it lasts. The words are the same either way.
-    """
-    global _active
-    jieba.setLogLevel(logging.WARNING)  # jieba announces its loading on standard error
-    previous, _active = _active, jieba.Tokenizer()
-    _active.initialize()
-    try:
-        yield
-    finally:
-        _active = previous
 
 
 def shared_tokenizer():
