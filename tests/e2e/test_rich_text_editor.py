@@ -68,6 +68,15 @@ def test_the_editor_offers_inline_code_a_code_block_and_a_horizontal_line(editor
     assert '<pre><code class="language-plaintext">print(a &lt; b)</code></pre>' in body
 
 
+def test_a_phone_link_in_the_editor_points_at_the_number(editor_page):
+    editor_page.evaluate(
+        """() => Object.values(window.editors)[0].setData('<p><a href="tel:+86-371-65951234">咨询电话</a></p>')"""
+    )
+
+    link = editor_page.locator(".field-body .ck-editor__editable a")
+    assert link.get_attribute("href") == "tel:+86-371-65951234"
+
+
 def test_a_long_line_of_code_scrolls_inside_its_block_and_the_page_keeps_to_a_phone(live_server, new_page):
     body = (
         "".join(snippet.html for snippet in MAGAZINE) + f'<pre><code class="language-python">{LONG_LINE}</code></pre>'
