@@ -332,7 +332,9 @@ LOGGING = {
 # CKEditor 5. Its bundle carries plugins that let an editor inject arbitrary markup (source
 # editing, HTML embed, general HTML support, and the style and full-page plugins that go with it):
 # they are removed, not merely left off the toolbar. Markdown would make the stored body Markdown
-# instead of HTML; fonts, highlights and table colours would keep what Word pastes. Whatever is
+# instead of HTML; fonts, highlights and table colours would keep what Word pastes. Inline code
+# and code blocks stay: articles on computing quote commands and programs, and without them a
+# program pasted into the editor became one paragraph, its lines run together. Whatever is
 # posted is still sanitised on save (publishing.sanitize).
 CKEDITOR_5_REMOVED_PLUGINS = [
     "SourceEditing",
@@ -344,8 +346,6 @@ CKEDITOR_5_REMOVED_PLUGINS = [
     "Markdown",
     "Font",
     "Highlight",
-    "CodeBlock",
-    "Code",
     "TodoList",
     "PageBreak",
     "TableProperties",
@@ -371,11 +371,13 @@ CKEDITOR_5_CONFIGS = {
                 "italic",
                 "superscript",
                 "subscript",
+                "code",
                 "link",
                 "|",
                 "bulletedList",
                 "numberedList",
                 "blockQuote",
+                "codeBlock",
                 "insertTable",
                 "uploadImage",
                 "horizontalLine",
@@ -410,7 +412,24 @@ CKEDITOR_5_CONFIGS = {
             "insert": {"integrations": ["upload"]},
             "upload": {"types": ["jpeg", "png", "gif", "webp"]},
         },
-        "link": {"defaultProtocol": "https://"},
+        # The editor links tel: numbers as readers' phones dial them, not as "#".
+        "link": {"defaultProtocol": "https://", "allowedProtocols": ["tel"]},
+        # Each language is a class on the block's <code> that publishing.sanitize keeps.
+        "codeBlock": {
+            "languages": [
+                {"language": "plaintext", "label": "纯文本"},
+                {"language": "python", "label": "Python"},
+                {"language": "c", "label": "C"},
+                {"language": "cpp", "label": "C++"},
+                {"language": "java", "label": "Java"},
+                {"language": "javascript", "label": "JavaScript"},
+                {"language": "html", "label": "HTML"},
+                {"language": "xml", "label": "XML"},
+                {"language": "css", "label": "CSS"},
+                {"language": "sql", "label": "SQL"},
+                {"language": "shell", "label": "命令行"},
+            ]
+        },
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells", "toggleTableCaption"]},
     },
 }

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from publishing.sanitize import RichTextField
 from publishing.segmenter import tokenizer
 
-BLOCK_TAGS = {"p", "h2", "h3", "h4", "li", "blockquote", "figcaption", "tr", "br", "hr"}
+BLOCK_TAGS = {"p", "h2", "h3", "h4", "li", "blockquote", "pre", "figcaption", "tr", "br", "hr"}
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 The editor's own output is trusted no more than a hand-made POST, so every save of every
 rich-text field goes through :func:`clean_html` (via :class:`RichTextField`). The allowlist
-keeps what CKEditor 5 produces for a magazine — paragraphs, subheads, lists, quotes, links,
-tables, figures with captions — and nothing that runs, loads or submits.
+keeps what CKEditor 5 produces for a magazine — paragraphs, subheads, lists, quotes, links
+(web, mail and telephone), tables, figures with captions, inline code and code blocks, rules —
+and nothing that runs, loads or submits.
 
 Plain text keeps no control character but tabs and line breaks (:func:`clean_lines`), and a
 title or a name is one line (:func:`clean_line`): XML 1.0 has no place for the others, so one
@@ -15,11 +16,12 @@ import html
 import re
 
 import nh3
+from django.conf import settings
 from django_ckeditor_5.fields import CKEditor5Field
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "span",
-    "ul", "ol", "li", "blockquote", "hr", "a", "figure", "figcaption", "img",
+    "ul", "ol", "li", "blockquote", "hr", "a", "figure", "figcaption", "img", "code", "pre",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
@@ -44,12 +46,19 @@ ALLOWED_CLASSES = {
         "image-style-align-center",
         "image-style-align-right",
     },
+    # A code block's language, as the editor's code block writes it (<pre><code class="language-
+    # python">); a class of any other name could borrow the site's styles, so it goes.
+    "code": {
+        f"language-{language['language']}"
+        for language in settings.CKEDITOR_5_CONFIGS["default"]["codeBlock"]["languages"]
+    },
 }
 # Alignment and the width of a resized image; no other CSS (no url(), no positioning).
 STYLE_PROPERTIES = {"text-align", "width"}
-URL_SCHEMES = {"http", "https", "mailto"}
+# tel: dials a number on a phone; like mailto:, it opens another application and runs nothing.
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Where one block of text ends and the next begins, so their words do not run together.
-BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)
+BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|pre|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)
 # The control characters ``str.splitlines()`` ends a line at. Word writes a line break within a
 # paragraph as a vertical tab (\x0b) and a page break as a form feed (\x0c): pasted text keeps
 # its lines. (U+2028 and U+2029 are not controls: XML and JSON-LD carry them.)
@@ -109,8 +118,9 @@ class RichTextField(CKEditor5Field):
     def get_prep_value(self, value):
         # CKEditor5Field's own version, skipped here, stores rich text without words or pictures
         # as "", but it decodes entities before it drops tags, so words standing in angle
-        # brackets ("&lt;待定&gt;") passed for a tag and were lost. The same rule, on the words.
+        # brackets ("&lt;待定&gt;") passed for a tag and were lost. The same rule, on the words;
+        # a horizontal line is something the editor put there, as a picture is.
         value = super(CKEditor5Field, self).get_prep_value(value)
-        if self.blank and value and not text_content(value) and "<img" not in value:
+        if self.blank and value and not text_content(value) and "<img" not in value and "<hr" not in value:
             return ""
         return value

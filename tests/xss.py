@@ -71,6 +71,8 @@ PAYLOADS = [
     "<a href=javascript:alert(1)>无引号</a>",
     '<a href="javascript://%0Aalert(1)">注释</a>',
     '<a href="data:text/html,<script>alert(1)</script>">数据</a>',
+    '<a href="javascript:tel:+8637165951234">电话</a>',
+    '<a href="tel:+86-371&#10;javascript:alert(1)" onclick="alert(1)">电话</a>',
     '<img src="javascript:alert(1)">',
     '<img lowsrc="javascript:alert(1)">',
     '<img dynsrc="javascript:alert(1)">',
@@ -100,6 +102,12 @@ PAYLOADS = [
     '<div style="behavior:url(x.htc)">样式</div>',
     "<style>@import 'https://evil.example/x.css';</style>",
     '<div style="-moz-binding:url(//evil.example/x.xml#xss)">绑定</div>',
+    # Code, whose text is markup and whose classes could borrow the site's
+    '<pre><code class="language-python" onclick="alert(1)">点我</code></pre>',
+    '<pre style="background:url(//evil.example/x.png)"><code>代码</code></pre>',
+    '<code class="language-python skip-link" style="position:fixed;top:0">遮罩</code>',
+    "<pre><code><script>alert(1)</script></code></pre>",
+    "<pre><code>&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;</code></pre>",
     # SVG and MathML namespace tricks
     "<svg onload=alert(1)>",
     '<svg><a xlink:href="javascript:alert(1)"><text>点</text></a></svg>',

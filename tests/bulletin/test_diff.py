@@ -67,6 +67,14 @@ def test_paragraphs_become_line_breaks():
     assert html == "<ins>小标题</ins><br><ins>第一段。</ins><br><ins>一</ins><br><ins>二</ins>"
 
 
+def test_each_line_of_a_code_block_is_a_line_and_the_next_block_starts_a_new_one():
+    html = diff_html(
+        "", text_of('<pre><code>a = 1\nb = 2</code></pre><pre><code class="language-python">c = 3</code></pre>')
+    )
+
+    assert html == "<ins>a = 1</ins><br><ins>b = 2</ins><br><ins>c = 3</ins>"
+
+
 def test_html_special_characters_in_the_text_are_escaped():
     html = diff_html("a < b & c", "a < b & d <script>alert(1)</script>")
 

@@ -4,6 +4,7 @@ import html5lib
 import pytest
 
 from tests import factories as make
+from tests.rich_text import MAGAZINE
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,49 @@ def test_markup_an_editor_uses_is_kept():
     assert elements(body, "figcaption")[0].text == "黄河地质博物馆"
     assert [td.text for td in elements(body, "td")] == ["郑州"]
     assert elements(body, "li")[0].text == "科普大篷车进校园"
+
+
+@pytest.mark.parametrize("snippet", MAGAZINE, ids=str)
+def test_what_an_editor_writes_in_the_editor_is_stored_as_written(snippet):
+    assert saved_body(snippet.html) == snippet.expected
+
+
+def test_the_corpus_covers_what_a_magazine_uses():
+    tags = {element.tag for snippet in MAGAZINE for element in fragment(snippet.html).iter()}
+
+    assert len(MAGAZINE) >= 25
+    assert {"h2", "h3", "ul", "ol", "blockquote", "a", "table", "th", "figure", "figcaption", "img"} <= tags
+    assert {"code", "pre", "hr", "sub", "sup", "strong", "i", "u", "s", "br"} <= tags
+
+
+@pytest.mark.parametrize(
+    ("html", "classes"),
+    [
+        ('<pre><code class="language-python toc__title">x = 1</code></pre>', {"code": "language-python"}),
+        ('<pre class="site-header"><code class="language-evil">x</code></pre>', {"pre": "", "code": ""}),
+        ('<p><code class="visually-hidden" style="position:fixed">秘密</code></p>', {"p": "", "code": ""}),
+    ],
+)
+def test_code_keeps_no_class_but_the_languages_the_editor_offers(html, classes):
+    body = saved_body(html)
+
+    assert {e.tag: e.get("class") or "" for e in fragment(body).iter() if e.tag in classes} == classes
+    assert "style" not in body
+
+
+@pytest.mark.parametrize(
+    "href", ["tel:javascript:alert(1)", "tel:+86-371;javascript:alert(1)", "tel:%0Ajavascript:alert(1)"]
+)
+def test_a_telephone_link_with_script_after_it_only_ever_dials(href):
+    (link,) = elements(saved_body(f'<p><a href="{href}">电话</a></p>'), "a")
+
+    assert link.get("href") == href
+
+
+def test_a_link_that_runs_script_before_a_telephone_number_loses_its_target():
+    (link,) = elements(saved_body('<p><a href="javascript:tel:+8637165951234">电话</a></p>'), "a")
+
+    assert link.get("href") is None
 
 
 def test_body_is_cleaned_again_when_an_article_is_edited():

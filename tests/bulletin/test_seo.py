@@ -112,6 +112,16 @@ def test_article_without_photo_gets_a_small_card(client):
     assert page.meta("og:description") == "4月16日上午，省科协召开动员大会。"
 
 
+def test_a_preview_keeps_the_words_of_a_code_block_apart_from_the_next_paragraph(client):
+    news = make.news(
+        title="安装分词库", body='<pre><code class="language-shell">pip install jieba</code></pre><p>然后导入。</p>'
+    )
+
+    page = head(client, news.get_absolute_url())
+
+    assert page.meta("og:description") == "pip install jieba 然后导入。"
+
+
 def test_article_json_ld_is_a_news_article_in_its_issue(client, article):
     (data,) = head(client, article.get_absolute_url()).json_ld()
 

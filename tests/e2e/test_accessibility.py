@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tests import factories as make
+from tests.rich_text import MAGAZINE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 WIDTHS = [375, 1280]
-PAGES = ["home", "issue", "article", "search", "events", "people", "archive", "section", "person", "event"]
+PAGES = ["home", "issue", "article", "rich-text", "search", "events", "people", "archive", "section", "person", "event"]
 BLOCKING = {"serious", "critical"}
 
 # Sum of the layout shifts the page made while loading (Cumulative Layout Shift).
@@ -63,6 +64,7 @@ def site(db):
     article = make.typical_article(issue, section=make.section("基层风采", order=40))
     make.article(issue, title="省科协召开全委会议", section=news, byline="文_省科协办公室", first_page=25)
     make.article(issue, kicker="难解之谜：", title="地球内部有什么", section=make.section("科海观澜", order=50))
+    rich_text = make.article(issue, title="编辑常用的排版", section=news, body="".join(s.html for s in MAGAZINE))
     for n in range(3):
         make.news(title=f"省科协开展科普志愿服务活动（{n + 1}）", summary="志愿者走进社区，讲解防灾减灾知识。")
     person = article.people.first()
@@ -80,6 +82,7 @@ def site(db):
         "home": reverse("bulletin:home"),
         "issue": issue.get_absolute_url(),
         "article": article.get_absolute_url(),
+        "rich-text": rich_text.get_absolute_url(),
         "events": reverse("events:event-list"),
         "people": reverse("people:person-list"),
         "archive": reverse("bulletin:issue-archive"),
