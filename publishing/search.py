@@ -54,6 +54,7 @@ BATCH_SIZE = 200
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A run of Chinese characters, or a word of other letters and digits.
 PIECE = re.compile(f"([{HAN}]+)|[^\\W_{HAN}]+")
+CHARACTER = re.compile(f"[{HAN}]")
 
 
 # Tokens ------------------------------------------------------------------------------------------
@@ -65,14 +66,21 @@ def tokens(text):
 
     Text is normalised first (NFKC), so full-width letters and digits are the ASCII ones.
     """
+    return _tokens(unicodedata.normalize("NFKC", text or ""))
+
+
+def _tokens(text):
     found = []
-    for match in PIECE.finditer(unicodedata.normalize("NFKC", text or "")):
-        found += _pairs(match[0]) if match[1] else [match[0].lower()]
+    for match in PIECE.finditer(text):
+        piece = match[0]
+        if not match[1]:
+            found.append(piece.lower())
+        elif len(piece) == 1:
+            found.append(piece)
+        else:
+            # Each character joined to the next, in C: a rebuild makes millions of pairs.
+            found += map(operator.add, piece, piece[1:])
     return found
-
-
-def _pairs(run):
-    return [run[i : i + 2] for i in range(len(run) - 1)] or [run]
 
 
 def index_text(*parts):
@@ -80,9 +88,8 @@ def index_text(*parts):
 
     Spaces at both ends let a token be looked for with the spaces around it (SQLite).
     """
-    text = "\n".join(part for part in parts if part)
-    characters = dict.fromkeys(re.findall(f"[{HAN}]", unicodedata.normalize("NFKC", text)))
-    return f" {' '.join([*tokens(text), *characters])} "
+    text = unicodedata.normalize("NFKC", "\n".join(part for part in parts if part))
+    return f" {' '.join([*_tokens(text), *dict.fromkeys(CHARACTER.findall(text))])} "
 
 
 def texts(row, title_from, body_from):
@@ -385,21 +392,30 @@ class SearchOperation(Operation):
 
 class FillSearchText(SearchOperation):
     """Derive the search text of every row from the fields named, as ``Searchable`` does on
-    save, with :func:`reindex`."""
+    save, with :func:`reindex`.
+
+    On PostgreSQL, the stored documents' index ``index`` (if named) is dropped for the time and
+    built again at the end: entered row by row, its entries took three quarters of the time.
+    """
 
     reduces_to_sql = False
 
-    def __init__(self, model_name, *, title_from, body_from):
+    def __init__(self, model_name, *, title_from, body_from, index=None):
         super().__init__(model_name)
-        self.title_from, self.body_from = title_from, body_from
+        self.title_from, self.body_from, self.index = title_from, body_from, index
 
     def describe(self):
         return f"Fill the search text of {self.model_name}"
 
     def forwards(self, model, schema_editor):
-        rows = model._base_manager.using(schema_editor.connection.alias)
-        for _ in reindex(rows, self.title_from, self.body_from):
+        rebuilt = schema_editor.connection.vendor == "postgresql" and self.index
+        if rebuilt:
+            index = GinIndex(fields=[DOCUMENT_FIELD], name=self.index)
+            schema_editor.remove_index(model, index)
+        for _ in reindex(model._base_manager.using(schema_editor.connection.alias), self.title_from, self.body_from):
             pass
+        if rebuilt:
+            schema_editor.add_index(model, index)
 
     def backwards(self, model, schema_editor):
         # The text goes with its columns when the migration's AddField operations are reversed.

@@ -1,6 +1,6 @@
 # The search text holds pairs of adjacent characters instead of jieba's words, so that any part
 # of a name or a phrase is found as written: every row's text and stored document are derived
-# again.
+# again, the index of the stored documents built anew after them (PostgreSQL).
 
 from django.db import migrations
 
@@ -17,5 +17,6 @@ class Migration(migrations.Migration):
             "article",
             title_from=("kicker", "title", "subtitle"),
             body_from=("summary", "body", "byline", "contributor"),
+            index="article_search_document",
         ),
     ]

@@ -1,6 +1,6 @@
 # The search text holds pairs of adjacent characters instead of jieba's words, so that any part
 # of a name or a phrase is found as written: every row's text and stored document are derived
-# again.
+# again, the index of the stored documents built anew after them (PostgreSQL).
 
 from django.db import migrations
 
@@ -13,5 +13,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        search.FillSearchText("event", title_from=("title",), body_from=("place", "organiser", "description")),
+        search.FillSearchText(
+            "event",
+            title_from=("title",),
+            body_from=("place", "organiser", "description"),
+            index="event_search_document",
+        ),
     ]

@@ -1,6 +1,6 @@
 # The search text holds pairs of adjacent characters instead of jieba's words, so that any part
 # of a name or a phrase is found as written: every row's text and stored document are derived
-# again.
+# again, the index of the stored documents built anew after them (PostgreSQL).
 
 from django.db import migrations
 
@@ -13,5 +13,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        search.FillSearchText("person", title_from=("name",), body_from=("title", "organisation", "bio")),
+        search.FillSearchText(
+            "person", title_from=("name",), body_from=("title", "organisation", "bio"), index="person_search_document"
+        ),
     ]
