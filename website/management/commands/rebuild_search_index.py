@@ -11,6 +11,10 @@ from publishing import pagecache, search
 # table never vacuumed during the rebuild ended twice its size, a common word's search 4× slower.
 # Vacuumed this often, the space of the dead rows is reused by the next ones.
 VACUUM_EVERY = 5000
+# How much of the search index's new entries PostgreSQL may gather before it merges them in
+# (each VACUUM merges them too). Entered one row at a time, as after a save, they took three
+# quarters of a rebuild's time; merged in bulk, a quarter as long.
+PENDING_ENTRIES = "128MB"
 
 
 class Command(BaseCommand):
@@ -23,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500, help="每批读取和写回数据库的行数（默认 500）")
 
     def handle(self, *args, batch_size=500, verbosity=1, **options):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET gin_pending_list_limit = '{PENDING_ENTRIES}'")
         written = {model: self.rebuild(model, batch_size, verbosity) for model in (Article, Person, Event)}
         # Search results come from this text: cached result pages start over.
         pagecache.content_changed()
