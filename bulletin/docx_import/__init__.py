@@ -10,7 +10,17 @@ when every file could be read, so a bad file creates nothing.
 
 from bulletin.docx_import.drafts import create_drafts, import_articles
 from bulletin.docx_import.reading import MAX_FILE_MB, OLE_MAGIC, DocxImportError, read_all, read_docx
-from bulletin.docx_import.recognising import BYLINE, BYLINE_PHOTOS_TOO, natural_key, split_byline
+from bulletin.docx_import.recognising import (
+    BYLINE,
+    BYLINE_PHOTOS_TOO,
+    Rule,
+    closing_byline,
+    head_byline,
+    is_name,
+    is_role,
+    natural_key,
+    split_byline,
+)
 
 __all__ = [
     "BYLINE",
@@ -18,8 +28,13 @@ __all__ = [
     "MAX_FILE_MB",
     "OLE_MAGIC",
     "DocxImportError",
+    "Rule",
+    "closing_byline",
     "create_drafts",
+    "head_byline",
     "import_articles",
+    "is_name",
+    "is_role",
     "natural_key",
     "read_all",
     "read_docx",

@@ -56,7 +56,8 @@ def test_framing_lines_are_recognised(opinion_piece):
     assert article.kicker == "观察："
     assert article.title == "乡村振兴需要科技赋能"
     assert article.subtitle == "——关于县域科技服务体系的思考"
-    assert article.byline == "文_省社会科学院经济研究所 李可 余明"
+    assert article.byline == "文_省社会科学院经济研究所  李可 余明"
+    assert article.byline_rule == "署名（文_单位 姓名）"
     assert article.affiliation == "省社会科学院经济研究所"
     assert article.author_names == ["李可", "余明"]
     assert article.contributor == "省科协办公室"
@@ -158,10 +159,94 @@ def test_an_untitled_brief_is_titled_after_its_file_and_says_so():
         ("省科协 李可", "省科协", ["李可"]),
         ("河南农业大学　欧阳明远、李娜", "河南农业大学", ["欧阳明远", "李娜"]),
         ("省社会科学院经济研究所李可", "省社会科学院经济研究所李可", []),
+        ("某某单位 张三", "某某单位", ["张三"]),
+        ("河南日报 张三", "河南日报", ["张三"]),
+        ("郑州大学商学院 李爽；河南农业大学 余操", "郑州大学商学院；河南农业大学", ["李爽", "余操"]),
+        ("本刊记者 张三 通讯员 李四", "", ["张三", "李四"]),
     ],
 )
 def test_a_byline_splits_into_affiliation_and_names(text, affiliation, names):
     assert split_byline(text) == (affiliation, names)
+
+
+@pytest.mark.parametrize(
+    "role", ["本刊记者", "本刊通讯员", "本报通讯员", "特约记者", "记者", "通讯员", "实习生", "摄影", "见习记者"]
+)
+def test_a_role_is_never_a_name(role):
+    assert not docx_import.is_name(role)
+    assert split_byline(f"{role} 王敏")[1] == ["王敏"]
+    assert docx_import.head_byline(f"{role} 王敏").names == ["王敏"]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("文_省科协科普部 张三", "署名（文_单位 姓名）"),
+        ("文/张三", "署名（文_单位 姓名）"),
+        ("图/文 张三", "署名（文_单位 姓名）"),
+        ("文_郑州大学商学院 李爽；河南农业大学 余操", "署名（多位作者及单位）"),
+        ("作者：河南农业大学 欧阳明远", "署名（作者：）"),
+        ("本刊记者 张三", "记者署名"),
+        ("通讯员 王敏 李涛", "记者署名"),
+        ("省科协党组书记、领导小组组长  谈朗玉", "讲话人（职务 姓名）"),
+        ("郑州市科技馆 许安然", "署名（单位 姓名）"),
+    ],
+)
+def test_a_line_under_the_title_names_the_rule_that_recognised_it(line, rule):
+    assert docx_import.head_byline(line).rule.value == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["记者从省科协获悉，活动将于下月举行。", "前言", "一、背景", "党史学习教育", "河南省科学技术协会"],
+)
+def test_a_line_under_the_title_that_is_not_a_byline(line):
+    assert docx_import.head_byline(line) is None
+
+
+def test_a_speaker_s_role_is_kept_for_the_link_to_the_speaker():
+    article = read(
+        title="在全省学会工作座谈会上的讲话",
+        byline="党组成员、副主席  邵文博",
+        paragraphs=["（2026年3月18日）", "同志们："],
+    )
+
+    assert (article.byline, article.byline_rule) == ("党组成员、副主席  邵文博", "讲话人（职务 姓名）")
+    assert (article.author_names, article.author_title) == (["邵文博"], "党组成员、副主席")
+    # The dateline has no field of its own: it stays where it prints, under the byline.
+    assert body_of(article.body).in_order("（2026年3月18日）", "同志们：")
+
+
+def test_a_signature_at_the_end_above_a_date_is_the_byline_and_the_date_stays():
+    article = read(paragraphs=[*make.NEWS_PARAGRAPHS, "河南省科学技术协会", "2026年4月16日"])
+
+    assert (article.byline, article.byline_rule, article.author_names) == ("河南省科学技术协会", "文末落款", [])
+    assert article.warnings == []
+    body = body_of(article.body)
+    assert not body.contains("河南省科学技术协会")
+    assert body.text.endswith("2026年4月16日")
+
+
+def test_reporters_credited_at_the_end_of_the_last_paragraph_are_taken_out_of_it():
+    article = read(paragraphs=["会议要求各单位抓好落实。（通讯员 王敏 李涛）"], contributor="（供稿：省科协办公室）")
+
+    assert (article.byline, article.byline_rule) == ("通讯员 王敏 李涛", "文末记者署名")
+    assert article.author_names == ["王敏", "李涛"]
+    assert body_of(article.body).text == "会议要求各单位抓好落实。"
+
+
+@pytest.mark.parametrize("last", ["会议要求各单位抓好落实。", "欢迎广大市民踊跃参与", "张三"])
+def test_a_last_line_that_is_not_a_signature_stays_in_the_body(last):
+    article = read(paragraphs=[*make.NEWS_PARAGRAPHS, last])
+
+    assert article.byline == ""
+    assert body_of(article.body).text.endswith(last)
+
+
+def test_title_and_byline_keep_the_spaces_the_contributor_typed():
+    article = read(title=" 讲话  研究\t之一 ", byline="文_省科协  张三")
+
+    assert (article.title, article.byline) == ("讲话  研究 之一", "文_省科协  张三")
 
 
 @pytest.mark.parametrize("prefix", ["文_", "文/", "文／", "文/图 "])
@@ -183,7 +268,7 @@ def test_a_byline_without_names_asks_for_them():
     [
         ("（供稿：省科协办公室）", "省科协办公室"),
         ("(供稿:科普部)", "科普部"),
-        ("（供稿：科普部，学会部）", "科普部、学会部"),
+        ("（供稿：科普部，学会部）", "科普部，学会部"),
         ("（供稿单位：郑州市科协）", "郑州市科协"),
     ],
 )
