@@ -5,7 +5,9 @@ body to plain semantic HTML, and the lines a contribution is framed with (kicker
 byline, 供稿 credit, photo captions) are recognised (``framing``, by the text rules of
 ``recognising``) and taken out of the body. Embedded images become article photos, never inline
 markup. :func:`import_articles` (``drafts``) reads a whole batch first and creates drafts only
-when every file could be read, so a bad file creates nothing.
+when every file could be read, so a bad file creates nothing. The admin's two steps (``staging``)
+keep the uploaded files privately while the editor corrects what was recognised, then create the
+drafts once.
 """
 
 from bulletin.docx_import.drafts import create_drafts, import_articles
@@ -15,6 +17,7 @@ from bulletin.docx_import.recognising import (
     BYLINE_PHOTOS_TOO,
     Rule,
     closing_byline,
+    could_be_name,
     head_byline,
     is_name,
     is_role,
@@ -30,6 +33,7 @@ __all__ = [
     "DocxImportError",
     "Rule",
     "closing_byline",
+    "could_be_name",
     "create_drafts",
     "head_byline",
     "import_articles",

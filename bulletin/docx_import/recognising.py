@@ -155,6 +155,8 @@ class Rule(enum.Enum):
     UNDER_TITLE = "署名（单位 姓名）"
     CLOSING = "文末落款"
     CLOSING_REPORTER = "文末记者署名"
+    # Not recognised: what the editor wrote over what was.
+    EDITOR = "编辑填写"
 
 
 @dataclass(frozen=True)
@@ -175,12 +177,18 @@ def clean_line(text):
     return re.sub(r"[\t\n\r\xa0\u2028]", " ", text).strip()
 
 
+def could_be_name(word):
+    """Whether ``word`` may be a person's name as an editor types it: two to four Chinese
+    characters, neither a role (“本刊记者”), a unit (“省科协”) nor a title (“组长”)."""
+    return (
+        bool(NAME.match(word)) and not ROLE.fullmatch(word) and not word.endswith((*ORGANISATION_ENDINGS, *TITLE_WORDS))
+    )
+
+
 def is_name(word):
-    """Whether ``word`` may be a person's name: two to four Chinese characters (four only with a
-    compound surname), neither a role (“本刊记者”), a unit (“省科协”) nor a title (“组长”)."""
-    if not NAME.match(word) or ROLE.fullmatch(word) or word.endswith((*ORGANISATION_ENDINGS, *TITLE_WORDS)):
-        return False
-    return len(word) < 4 or word.startswith(tuple(COMPOUND_SURNAMES))
+    """Whether ``word`` of a byline is taken for a name: :func:`could_be_name`, and of four
+    characters only with a compound surname (“欧阳明远”, not “河南日报”)."""
+    return could_be_name(word) and (len(word) < 4 or word.startswith(COMPOUND_SURNAMES))
 
 
 def is_role(word):
@@ -188,7 +196,7 @@ def is_role(word):
 
 
 def _familiar_name(word):
-    return is_name(word) and (word[0] in SURNAMES or word.startswith(tuple(COMPOUND_SURNAMES)))
+    return is_name(word) and (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES))
 
 
 @dataclass
