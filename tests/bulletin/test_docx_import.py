@@ -560,7 +560,7 @@ def test_the_editor_s_corrections_are_what_is_saved(
     upload_ = make.docx_upload(title="省科协召开全委会议", byline="通讯员 王敏", contributor="（供稿：办公室）")
 
     with django_capture_on_commit_callbacks(execute=True):
-        imported(
+        response = imported(
             staff_client,
             read_page,
             [upload_],
@@ -581,6 +581,8 @@ def test_the_editor_s_corrections_are_what_is_saved(
     )
     assert [link.person for link in ArticlePerson.objects.filter(article=article)] == [zhang]
     assert staged_files(media_root) == []
+    messages = read_page(staff_client.get(response["Location"])).messages()
+    assert any("署名“本刊记者 张启航”（编辑填写）" in m for m in messages)
 
 
 def test_posting_the_review_again_creates_nothing_more(staff_client, read_page, section):
