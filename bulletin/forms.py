@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
@@ -230,25 +231,33 @@ def _length(field):
     return Article._meta.get_field(field).max_length
 
 
+# The admin's text input, as on the article's own form.
+TEXT = AdminTextInputWidget
+
+
 class DocxReviewForm(forms.Form):
     """What was recognised in one Word file, for the editor to correct before its draft is created."""
 
-    title = forms.CharField(label="标题", max_length=_length("title"), error_messages={"required": "请填写标题。"})
-    kicker = forms.CharField(label="引题", max_length=_length("kicker"), required=False)
-    subtitle = forms.CharField(label="副题", max_length=_length("subtitle"), required=False)
-    byline = forms.CharField(label="署名", max_length=_length("byline"), required=False)
+    title = forms.CharField(
+        widget=TEXT, label="标题", max_length=_length("title"), error_messages={"required": "请填写标题。"}
+    )
+    kicker = forms.CharField(widget=TEXT, label="引题", max_length=_length("kicker"), required=False)
+    subtitle = forms.CharField(widget=TEXT, label="副题", max_length=_length("subtitle"), required=False)
+    byline = forms.CharField(widget=TEXT, label="署名", max_length=_length("byline"), required=False)
     author_names = forms.CharField(
+        widget=TEXT,
         label="作者姓名",
         required=False,
         help_text="与人物库中同名的人物关联为作者；多位作者用“、”分隔。“本刊记者”等身份不是姓名。",
     )
     author_title = forms.CharField(
+        widget=TEXT,
         label="文中职务",
         max_length=ArticlePerson._meta.get_field("printed_title").max_length,
         required=False,
         help_text="讲话人等作者在本文中印出的职务，如“党组成员、副主席”",
     )
-    contributor = forms.CharField(label="供稿", max_length=_length("contributor"), required=False)
+    contributor = forms.CharField(widget=TEXT, label="供稿", max_length=_length("contributor"), required=False)
 
     def clean_author_names(self):
         names = list(
