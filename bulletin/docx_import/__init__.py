@@ -15,8 +15,6 @@ from bulletin.docx_import.reading import MAX_FILE_MB, OLE_MAGIC, DocxImportError
 from bulletin.docx_import.recognising import (
     BYLINE,
     BYLINE_PHOTOS_TOO,
-    Rule,
-    closing_byline,
     could_be_name,
     head_byline,
     is_name,
@@ -31,8 +29,6 @@ __all__ = [
     "MAX_FILE_MB",
     "OLE_MAGIC",
     "DocxImportError",
-    "Rule",
-    "closing_byline",
     "could_be_name",
     "create_drafts",
     "head_byline",
