@@ -1,11 +1,14 @@
+import re
+
 from django import forms
+from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import ValidationError
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
 from bulletin import docx_import, workflow
-from bulletin.models import Article, Issue, Section
+from bulletin.models import Article, ArticlePerson, Issue, Section
 from publishing.templatetags.names import full_name
 
 
@@ -222,3 +225,79 @@ class DocxImportForm(forms.Form):
             raise ValidationError(f"这批文件合计超过 {self.MAX_TOTAL_MB} MB，请分批上传。")
         # The order of the issue follows the file names (“01 …”, “02 …”).
         return sorted(files, key=lambda f: docx_import.natural_key(f.name))
+
+
+def _length(field):
+    return Article._meta.get_field(field).max_length
+
+
+# The admin's text input, as on the article's own form.
+TEXT = AdminTextInputWidget
+
+
+class DocxReviewForm(forms.Form):
+    """What was recognised in one Word file, for the editor to correct before its draft is created."""
+
+    title = forms.CharField(
+        widget=TEXT, label="标题", max_length=_length("title"), error_messages={"required": "请填写标题。"}
+    )
+    kicker = forms.CharField(widget=TEXT, label="引题", max_length=_length("kicker"), required=False)
+    subtitle = forms.CharField(widget=TEXT, label="副题", max_length=_length("subtitle"), required=False)
+    byline = forms.CharField(widget=TEXT, label="署名", max_length=_length("byline"), required=False)
+    author_names = forms.CharField(
+        widget=TEXT,
+        label="作者姓名",
+        required=False,
+        help_text="与人物库中同名的人物关联为作者；多位作者用“、”分隔。“本刊记者”等身份不是姓名。",
+    )
+    author_title = forms.CharField(
+        widget=TEXT,
+        label="文中职务",
+        max_length=ArticlePerson._meta.get_field("printed_title").max_length,
+        required=False,
+        help_text="讲话人等作者在本文中印出的职务，如“党组成员、副主席”",
+    )
+    contributor = forms.CharField(widget=TEXT, label="供稿", max_length=_length("contributor"), required=False)
+
+    def clean_author_names(self):
+        names = list(
+            dict.fromkeys(word for word in re.split(r"[、，,；;\s]+", self.cleaned_data["author_names"]) if word)
+        )
+        roles = [name for name in names if docx_import.is_role(name)]
+        if roles:
+            raise ValidationError(f"{_quoted(roles)}是身份，不是人名，请删去（署名中保留即可）。")
+        others = [name for name in names if not docx_import.could_be_name(name)]
+        if others:
+            raise ValidationError(
+                f"{_quoted(others)}不是人名：姓名为 2～4 个汉字，不含单位和职务；多位作者用“、”分隔。"
+            )
+        return names
+
+
+def _quoted(words):
+    return "、".join(f"“{word}”" for word in words)
+
+
+def docx_review_formset(imported, data=None):
+    """One :class:`DocxReviewForm` per imported file, filled in with what was recognised."""
+    formset = forms.formset_factory(
+        DocxReviewForm,
+        extra=0,
+        min_num=len(imported),
+        max_num=len(imported),
+        validate_min=True,
+        validate_max=True,
+    )
+    initial = [
+        {
+            "title": item.title,
+            "kicker": item.kicker,
+            "subtitle": item.subtitle,
+            "byline": item.byline,
+            "author_names": "、".join(item.author_names),
+            "author_title": item.author_title,
+            "contributor": item.contributor,
+        }
+        for item in imported
+    ]
+    return formset(data, initial=initial, prefix="files")

@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from bulletin.docx_import import BYLINE, BYLINE_PHOTOS_TOO, split_byline
+from bulletin.docx_import import BYLINE, BYLINE_PHOTOS_TOO, head_byline
 from bulletin.models import ArticlePerson
 from publishing import images
 from publishing.sanitize import text_content
@@ -116,12 +116,13 @@ def share_image(image):
 
 
 def author_names(byline):
-    """The authors' names in a printed byline: “文_省社科院 李可 余明” → [“李可”, “余明”]."""
+    """The authors' names in a printed byline, as Word import reads them: “文_省社科院 李可 余明”
+    → [“李可”, “余明”]; a byline without names is itself the author (“本刊记者”)."""
     rest = BYLINE_PHOTOS_TOO.sub("", BYLINE.sub("", byline.strip())).strip()
     if not rest:
         return []
-    _affiliation, names = split_byline(rest)
-    return names or [rest]
+    recognised = head_byline(byline)
+    return (recognised.names if recognised else []) or [rest]
 
 
 def authors(article):

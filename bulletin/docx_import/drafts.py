@@ -32,6 +32,7 @@ class ImportResult:
     subtitle: str
     kicker: str
     byline: str
+    byline_rule: str
     affiliation: str
     authors_linked: list  # Person, in byline order
     authors_unmatched: list  # UnmatchedAuthor, in byline order
@@ -91,7 +92,13 @@ def _create_drafts(imported, *, issue, section, by, saved_files):
             else:
                 unmatched.append(UnmatchedAuthor(name=name, candidates=len(matches)))
         ArticlePerson.objects.bulk_create(
-            ArticlePerson(article=article, person=person, role=ArticlePerson.Role.AUTHOR, position=n)
+            ArticlePerson(
+                article=article,
+                person=person,
+                role=ArticlePerson.Role.AUTHOR,
+                printed_title=item.author_title,
+                position=n,
+            )
             for n, person in enumerate(linked)
         )
         for n, photo in enumerate(item.photos):
@@ -110,6 +117,7 @@ def _create_drafts(imported, *, issue, section, by, saved_files):
                 subtitle=item.subtitle,
                 kicker=item.kicker,
                 byline=item.byline,
+                byline_rule=item.byline_rule,
                 affiliation=item.affiliation,
                 authors_linked=linked,
                 authors_unmatched=unmatched,

@@ -12,23 +12,24 @@ from django.core.files.base import ContentFile
 from mammoth import documents
 
 from bulletin.docx_import.recognising import (
-    BYLINE,
-    BYLINE_PHOTOS_TOO,
     CREDIT,
     CREDIT_AT_END,
-    CREDIT_PARTS,
-    FRAMING,
+    DATE,
     KICKER,
     NUMBERED,
+    REPORTER_AT_END,
     SUBTITLE,
     TITLE_MAX,
+    Rule,
     balanced,
+    clean_line,
+    closing_byline,
+    head_byline,
     looks_like_title,
-    split_byline,
     split_photo_credit,
     title_from_file_name,
 )
-from bulletin.models import Article, ArticlePhoto
+from bulletin.models import Article, ArticlePerson, ArticlePhoto
 from publishing.images import inspect_image
 
 logger = logging.getLogger(__name__)
@@ -73,8 +74,10 @@ class ImportedArticle:
     kicker: str = ""
     subtitle: str = ""
     byline: str = ""
+    byline_rule: str = ""  # the Chinese name of the rule that recognised it (recognising.Rule)
     affiliation: str = ""
     author_names: list = field(default_factory=list)
+    author_title: str = ""  # a speaker's role as printed, “省科协党组书记、领导小组组长”
     contributor: str = ""
     paragraph_count: int = 0
     photos: list = field(default_factory=list)
@@ -111,6 +114,8 @@ class Reader:
         start = self._recognise_head(blocks, dropped)
         self._recognise_credit(blocks, dropped, start)
         self._recognise_captions(blocks, dropped)
+        if "byline" not in self.fields:
+            self._recognise_closing(blocks, dropped, start)
         body = [_without_bookmarks(block) for i, block in enumerate(blocks) if i not in dropped]
         body = _subheads_from_level_one(body)
         self.paragraph_count = sum(
@@ -180,10 +185,11 @@ class Reader:
             if not _has_content(block):
                 continue
             line = _line(block) if isinstance(block, documents.Paragraph) else ""
+            byline = head_byline(line) if line and not _is_heading(block) and "byline" not in self.fields else None
             if SUBTITLE.match(line) and "subtitle" not in self.fields:
                 self.fields["subtitle"] = self._fit("subtitle", SUBTITLE.sub("——", line))
-            elif BYLINE.match(line) and "byline" not in self.fields:
-                self._read_byline(line)
+            elif byline:
+                self._take_byline(byline)
             else:
                 break
             dropped.add(i)
@@ -197,7 +203,7 @@ class Reader:
         for n, i in enumerate(leading):
             if not _is_heading(blocks[i]) or not lines[n] or NUMBERED.match(lines[n]):
                 continue
-            if all(0 < len(line) <= TITLE_MAX and not FRAMING.match(line) for line in lines[:n]):
+            if all(0 < len(line) <= TITLE_MAX and not _framing(line) for line in lines[:n]):
                 return i
         # Otherwise the first line, or the line after a kicker.
         if len(leading) > 1 and KICKER.match(lines[0]) and looks_like_title(lines[1]):
@@ -206,14 +212,16 @@ class Reader:
             return leading[0]
         return None
 
-    def _read_byline(self, line):
-        self.fields["byline"] = self._fit("byline", line)
-        rest = BYLINE_PHOTOS_TOO.sub("", BYLINE.sub("", line, count=1), count=1)
-        affiliation, names = split_byline(rest)
-        self.fields["affiliation"] = affiliation
-        self.author_names = names
-        if not names:
-            self.warnings.append(f"署名“{line}”中没有识别出作者姓名，请手工添加作者。")
+    def _take_byline(self, byline):
+        self.fields.update(
+            byline=self._fit("byline", byline.text),
+            byline_rule=byline.rule.value,
+            affiliation=byline.affiliation,
+            author_title=self._fit_title(byline.title),
+        )
+        self.author_names = byline.names
+        if not byline.names and not (byline.rule is Rule.CLOSING and byline.affiliation):
+            self.warnings.append(f"署名“{byline.text}”中没有识别出作者姓名，请手工添加作者。")
 
     # The 供稿 credit, usually the last line -------------------------------------------------------
 
@@ -228,8 +236,8 @@ class Reader:
         if not credits:
             credits = self._credit_at_end_of_text(blocks, dropped, start)
         if credits:
-            parts = [part for credit in credits for part in CREDIT_PARTS.split(credit) if part]
-            self.fields["contributor"] = self._fit("contributor", "、".join(dict.fromkeys(parts)))
+            # Each credit as written; several lines are joined with the house's “、”.
+            self.fields["contributor"] = self._fit("contributor", "、".join(dict.fromkeys(credits)))
 
     def _credit_at_end_of_text(self, blocks, dropped, start):
         """A credit typed at the end of the last paragraph: “……取得实效。（供稿：省科协办公室）”."""
@@ -245,6 +253,32 @@ class Reader:
             return []
         blocks[last] = _drop_tail(blocks[last], len(raw) - match.start())
         return [match["who"]]
+
+    # A byline at the end: a signature line, or a reporters' credit --------------------------------
+
+    def _recognise_closing(self, blocks, dropped, start):
+        """A signature on the last line, or above a closing date (which stays in the body), or
+        a reporters' credit typed at the end of the last paragraph: “……（通讯员 王敏 李涛）”."""
+        lines = [i for i in range(start, len(blocks)) if i not in dropped and _has_content(blocks[i])][-2:]
+        if not lines or not _plain_line(blocks[lines[-1]]):
+            return
+        last = lines[-1]
+        dated = bool(DATE.match(_line(blocks[last])))
+        if dated:
+            if len(lines) < 2 or not _plain_line(blocks[lines[0]]):
+                return
+            last = lines[0]
+        byline = closing_byline(_line(blocks[last]), dated=dated)
+        if byline:
+            dropped.add(last)
+            self._take_byline(byline)
+            return
+        raw = _raw_text(blocks[last]).rstrip()
+        match = REPORTER_AT_END.search(raw)
+        byline = closing_byline(match.group(), dated=dated) if match and match.start() > 0 else None
+        if byline:
+            blocks[last] = _drop_tail(blocks[last], len(_raw_text(blocks[last])) - match.start())
+            self._take_byline(byline)
 
     # Photo captions: a short line right after an image ------------------------------------------
 
@@ -275,6 +309,9 @@ class Reader:
         label = Article._meta.get_field(name).verbose_name
         self.warnings.append(f"{label}超过 {limit} 字，已截断，请检查。")
         return value[:limit]
+
+    def _fit_title(self, value):
+        return value[: ArticlePerson._meta.get_field("printed_title").max_length]
 
     def _fit_caption(self, value):
         return value[: ArticlePhoto._meta.get_field("caption").max_length]
@@ -334,8 +371,24 @@ def _text(element):
 
 
 def _line(element):
-    """The text of a paragraph on one line, runs of whitespace (full-width too) as one space."""
-    return " ".join(_raw_text(element).split())
+    """The text of a paragraph as written, on one line (``recognising.clean_line``)."""
+    return clean_line(_raw_text(element))
+
+
+def _plain_line(block):
+    """Whether ``block`` is a line of text that may be framing: not a subhead, an item of a list,
+    a table or an image."""
+    return (
+        isinstance(block, documents.Paragraph)
+        and not _is_heading(block)
+        and block.numbering is None
+        and not _count_images(block)
+        and bool(_text(block))
+    )
+
+
+def _framing(line):
+    return bool(SUBTITLE.match(line) or head_byline(line))
 
 
 def _count_images(element):

@@ -4,12 +4,14 @@ Public code reads through the querysets' ``public()`` methods only; they are the
 definition of what a reader may see.
 
 Each subject is a module: ``issues``, ``sections`` (and topics), ``articles``, ``links`` (old
-addresses and share links) and ``toc``. Importing them here is what registers the models with
-Django, and the rest of the project imports from this package, not from the modules.
+addresses and share links), ``imports`` (Word files awaiting the editor's check) and ``toc``.
+Importing them here is what registers the models with Django, and the rest of the project
+imports from this package, not from the modules.
 """
 
 # simple-history makes HistoricalArticle in ``articles`` as Article is declared.
 from bulletin.models.articles import Article, ArticlePerson, ArticlePhoto, HistoricalArticle
+from bulletin.models.imports import StagedImport
 from bulletin.models.issues import Issue, IssuePrint
 from bulletin.models.links import ArticleRedirect, ShareLink
 from bulletin.models.sections import Section, Topic
@@ -25,6 +27,7 @@ __all__ = [
     "IssuePrint",
     "Section",
     "ShareLink",
+    "StagedImport",
     "Topic",
     "table_of_contents",
 ]

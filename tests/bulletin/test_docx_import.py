@@ -3,17 +3,19 @@
 import io
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from PIL import Image
 
 from bulletin import docx_import
 from bulletin.docx_import import DocxImportError, import_articles, read_docx, split_byline
-from bulletin.models import Article, ArticlePerson, ArticlePhoto
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, StagedImport
 from tests import factories as make
 from tests.conftest import Page
 
@@ -56,7 +58,8 @@ def test_framing_lines_are_recognised(opinion_piece):
     assert article.kicker == "观察："
     assert article.title == "乡村振兴需要科技赋能"
     assert article.subtitle == "——关于县域科技服务体系的思考"
-    assert article.byline == "文_省社会科学院经济研究所 李可 余明"
+    assert article.byline == "文_省社会科学院经济研究所  李可 余明"
+    assert article.byline_rule == "署名（文_单位 姓名）"
     assert article.affiliation == "省社会科学院经济研究所"
     assert article.author_names == ["李可", "余明"]
     assert article.contributor == "省科协办公室"
@@ -158,10 +161,94 @@ def test_an_untitled_brief_is_titled_after_its_file_and_says_so():
         ("省科协 李可", "省科协", ["李可"]),
         ("河南农业大学　欧阳明远、李娜", "河南农业大学", ["欧阳明远", "李娜"]),
         ("省社会科学院经济研究所李可", "省社会科学院经济研究所李可", []),
+        ("某某单位 张三", "某某单位", ["张三"]),
+        ("河南日报 张三", "河南日报", ["张三"]),
+        ("郑州大学商学院 李爽；河南农业大学 余操", "郑州大学商学院；河南农业大学", ["李爽", "余操"]),
+        ("本刊记者 张三 通讯员 李四", "", ["张三", "李四"]),
     ],
 )
 def test_a_byline_splits_into_affiliation_and_names(text, affiliation, names):
     assert split_byline(text) == (affiliation, names)
+
+
+@pytest.mark.parametrize(
+    "role", ["本刊记者", "本刊通讯员", "本报通讯员", "特约记者", "记者", "通讯员", "实习生", "摄影", "见习记者"]
+)
+def test_a_role_is_never_a_name(role):
+    assert not docx_import.is_name(role)
+    assert split_byline(f"{role} 王敏")[1] == ["王敏"]
+    assert docx_import.head_byline(f"{role} 王敏").names == ["王敏"]
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("文_省科协科普部 张三", "署名（文_单位 姓名）"),
+        ("文/张三", "署名（文_单位 姓名）"),
+        ("图/文 张三", "署名（文_单位 姓名）"),
+        ("文_郑州大学商学院 李爽；河南农业大学 余操", "署名（多位作者及单位）"),
+        ("作者：河南农业大学 欧阳明远", "署名（作者：）"),
+        ("本刊记者 张三", "记者署名"),
+        ("通讯员 王敏 李涛", "记者署名"),
+        ("省科协党组书记、领导小组组长  谈朗玉", "讲话人（职务 姓名）"),
+        ("郑州市科技馆 许安然", "署名（单位 姓名）"),
+    ],
+)
+def test_a_line_under_the_title_names_the_rule_that_recognised_it(line, rule):
+    assert docx_import.head_byline(line).rule.value == rule
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["记者从省科协获悉，活动将于下月举行。", "前言", "一、背景", "党史学习教育", "河南省科学技术协会"],
+)
+def test_a_line_under_the_title_that_is_not_a_byline(line):
+    assert docx_import.head_byline(line) is None
+
+
+def test_a_speaker_s_role_is_kept_for_the_link_to_the_speaker():
+    article = read(
+        title="在全省学会工作座谈会上的讲话",
+        byline="党组成员、副主席  邵文博",
+        paragraphs=["（2026年3月18日）", "同志们："],
+    )
+
+    assert (article.byline, article.byline_rule) == ("党组成员、副主席  邵文博", "讲话人（职务 姓名）")
+    assert (article.author_names, article.author_title) == (["邵文博"], "党组成员、副主席")
+    # The dateline has no field of its own: it stays where it prints, under the byline.
+    assert body_of(article.body).in_order("（2026年3月18日）", "同志们：")
+
+
+def test_a_signature_at_the_end_above_a_date_is_the_byline_and_the_date_stays():
+    article = read(paragraphs=[*make.NEWS_PARAGRAPHS, "河南省科学技术协会", "2026年4月16日"])
+
+    assert (article.byline, article.byline_rule, article.author_names) == ("河南省科学技术协会", "文末落款", [])
+    assert article.warnings == []
+    body = body_of(article.body)
+    assert not body.contains("河南省科学技术协会")
+    assert body.text.endswith("2026年4月16日")
+
+
+def test_reporters_credited_at_the_end_of_the_last_paragraph_are_taken_out_of_it():
+    article = read(paragraphs=["会议要求各单位抓好落实。（通讯员 王敏 李涛）"], contributor="（供稿：省科协办公室）")
+
+    assert (article.byline, article.byline_rule) == ("通讯员 王敏 李涛", "文末记者署名")
+    assert article.author_names == ["王敏", "李涛"]
+    assert body_of(article.body).text == "会议要求各单位抓好落实。"
+
+
+@pytest.mark.parametrize("last", ["会议要求各单位抓好落实。", "欢迎广大市民踊跃参与", "张三"])
+def test_a_last_line_that_is_not_a_signature_stays_in_the_body(last):
+    article = read(paragraphs=[*make.NEWS_PARAGRAPHS, last])
+
+    assert article.byline == ""
+    assert body_of(article.body).text.endswith(last)
+
+
+def test_title_and_byline_keep_the_spaces_the_contributor_typed():
+    article = read(title=" 讲话  研究\t之一 ", byline="文_省科协  张三")
+
+    assert (article.title, article.byline) == ("讲话  研究 之一", "文_省科协  张三")
 
 
 @pytest.mark.parametrize("prefix", ["文_", "文/", "文／", "文/图 "])
@@ -183,7 +270,7 @@ def test_a_byline_without_names_asks_for_them():
     [
         ("（供稿：省科协办公室）", "省科协办公室"),
         ("(供稿:科普部)", "科普部"),
-        ("（供稿：科普部，学会部）", "科普部、学会部"),
+        ("（供稿：科普部，学会部）", "科普部，学会部"),
         ("（供稿单位：郑州市科协）", "郑州市科协"),
     ],
 )
@@ -387,20 +474,191 @@ def test_the_import_form_offers_only_draft_issues(staff_client, read_page, draft
     assert page.find("input", type="file", name="files", multiple="", accept=".docx") is not None
 
 
-def test_uploading_one_file_opens_the_new_draft(staff_client, read_page, section, draft_issue, opinion_piece):
-    make.person("李可")
-    upload = make.docx_upload("观察.docx", content=opinion_piece)
+def upload(client, files, section, issue=None):
+    """Step one: post the files; returns the review page's address."""
+    response = client.post(IMPORT_URL, {"files": files, "issue": issue.pk if issue else "", "section": section.pk})
+    assert response.status_code == 302, response.status_code
+    return response["Location"]
 
-    response = staff_client.post(IMPORT_URL, {"files": [upload], "issue": draft_issue.pk, "section": section.pk})
+
+def review_form(client, read_page, review_url, **changes):
+    """What the review page posts as it stands, with ``changes`` (``{"files-0-title": …}``)."""
+    return {**read_page(client.get(review_url)).form("docx-review"), **changes}
+
+
+def imported(client, read_page, files, section, issue=None, **changes):
+    """Upload, then create the drafts from the review page (with ``changes``); the last response."""
+    review_url = upload(client, files, section, issue)
+    return client.post(review_url, review_form(client, read_page, review_url, **changes))
+
+
+def staged_files(media_root):
+    folder = media_root / "imports"
+    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
+
+
+def test_uploading_shows_what_was_recognised_and_creates_nothing_yet(
+    staff_client, read_page, section, draft_issue, opinion_piece, media_root
+):
+    review_url = upload(staff_client, [make.docx_upload("观察.docx", content=opinion_piece)], section, draft_issue)
+
+    page = read_page(staff_client.get(review_url))
+    assert not Article.objects.exists()
+    assert page.contains("观察.docx")
+    assert page.contains("署名规则：署名（文_单位 姓名）")
+    assert page.contains("单位：省社会科学院经济研究所")
+    assert page.contains("正文 2 段")
+    form = page.form("docx-review")
+    assert (form["files-0-title"], form["files-0-kicker"], form["files-0-subtitle"]) == (
+        "乡村振兴需要科技赋能",
+        "观察：",
+        "——关于县域科技服务体系的思考",
+    )
+    assert (form["files-0-byline"], form["files-0-author_names"], form["files-0-contributor"]) == (
+        "文_省社会科学院经济研究所  李可 余明",
+        "李可、余明",
+        "省科协办公室",
+    )
+    assert [path.name for path in staged_files(media_root)] == ["001.docx"]
+
+
+def test_staged_files_are_reachable_at_no_media_address(client, staff_client, section, media_root, editor):
+    upload(staff_client, [make.docx_upload()], section)
+    [path] = staged_files(media_root)
+    address = "/media/" + path.relative_to(media_root).as_posix()
+
+    assert staff_client.get(address).status_code == 404
+    client.logout()
+    assert client.get(address).status_code == 404
+    client.force_login(make.chief("zhubian"))
+    assert client.get(address).status_code == 404
+
+
+def test_creating_the_drafts_opens_the_single_draft(staff_client, read_page, section, draft_issue, opinion_piece):
+    make.person("李可")
+
+    response = imported(
+        staff_client, read_page, [make.docx_upload("观察.docx", content=opinion_piece)], section, draft_issue
+    )
 
     article = Article.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:bulletin_article_change", args=[article.pk])
     messages = read_page(staff_client.get(response["Location"])).messages()
     assert any("已从《观察.docx》导入并保存为草稿" in m and "作者 李可（已关联）" in m for m in messages)
+    assert any("（署名（文_单位 姓名））" in m for m in messages)
     # The draft is saved already: the message must not ask for a save the editor need not make.
     assert not any("保存。" in m for m in messages)
     assert any("作者“余明”没有关联" in m for m in messages)
+
+
+def test_the_editor_s_corrections_are_what_is_saved(
+    staff_client, read_page, section, media_root, django_capture_on_commit_callbacks
+):
+    zhang = make.person("张启航")
+    make.person("通讯员")  # a person wrongly entered under a role is never linked for it
+    upload_ = make.docx_upload(title="省科协召开全委会议", byline="通讯员 王敏", contributor="（供稿：办公室）")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = imported(
+            staff_client,
+            read_page,
+            [upload_],
+            section,
+            **{
+                "files-0-title": "省科协召开十届三次全委会议",
+                "files-0-byline": "本刊记者  张启航",
+                "files-0-author_names": "张启航",
+                "files-0-contributor": "省科协办公室，科普部",
+            },
+        )
+
+    article = Article.objects.get()
+    assert (article.title, article.byline, article.contributor) == (
+        "省科协召开十届三次全委会议",
+        "本刊记者  张启航",
+        "省科协办公室，科普部",
+    )
+    assert [link.person for link in ArticlePerson.objects.filter(article=article)] == [zhang]
+    assert staged_files(media_root) == []
+    messages = read_page(staff_client.get(response["Location"])).messages()
+    assert any("署名“本刊记者 张启航”（编辑填写）" in m for m in messages)
+
+
+def test_posting_the_review_again_creates_nothing_more(staff_client, read_page, section):
+    review_url = upload(staff_client, [make.docx_upload("01.docx"), make.docx_upload("02.docx")], section)
+    data = review_form(staff_client, read_page, review_url)
+
+    first = staff_client.post(review_url, data)
+    again = staff_client.post(review_url, data)
+
+    assert first["Location"] == reverse("admin:bulletin_article_import_summary")
+    assert again.status_code == 302
+    assert again["Location"] == IMPORT_URL
+    assert Article.objects.count() == 2
+    assert "这批文件已经导入或已经取消，没有再创建稿件。" in read_page(staff_client.get(IMPORT_URL)).messages()
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"files-0-author_names": "李可、省科协"}, "“省科协”不是人名"),
+        ({"files-0-author_names": "本刊记者 李可"}, "“本刊记者”是身份，不是人名"),
+        ({"files-0-author_names": "Li Ke"}, "“Li”、“Ke”不是人名"),
+        ({"files-0-title": "  "}, "请填写标题。"),
+    ],
+)
+def test_a_bad_correction_is_shown_on_the_review_form_and_nothing_is_lost(
+    staff_client, read_page, section, media_root, changes, error
+):
+    review_url = upload(staff_client, [make.docx_upload(byline="文_李可")], section)
+
+    page = read_page(staff_client.post(review_url, review_form(staff_client, read_page, review_url, **changes)))
+
+    assert page.contains(error)
+    assert page.contains("上传的文件仍然保留")
+    assert not Article.objects.exists()
+    assert len(staged_files(media_root)) == 1
+    kept = page.form("docx-review")
+    assert {name: kept[name] for name in changes} == changes
+
+
+def test_cancelling_deletes_the_uploaded_files(staff_client, read_page, section, media_root):
+    review_url = upload(staff_client, [make.docx_upload()], section)
+    cancel_url = read_page(staff_client.get(review_url)).find("form", id="docx-cancel").element.get("action")
+
+    response = staff_client.post(cancel_url)
+
+    assert response["Location"] == IMPORT_URL
+    assert staged_files(media_root) == []
+    assert not StagedImport.objects.exists()
+    assert staff_client.get(review_url)["Location"] == IMPORT_URL
+    assert not Article.objects.exists()
+
+
+def test_another_user_s_staged_import_is_refused(client, staff_client, read_page, section, media_root):
+    review_url = upload(staff_client, [make.docx_upload()], section)
+    data = review_form(staff_client, read_page, review_url)
+    client.force_login(make.editor("another-editor"))
+
+    assert client.get(review_url).status_code == 403
+    assert client.post(review_url, data).status_code == 403
+    assert client.post(review_url + "cancel/").status_code == 403
+    assert not Article.objects.exists()
+    assert len(staged_files(media_root)) == 1
+
+
+def test_an_import_left_unconfirmed_for_a_day_is_discarded_when_the_next_starts(staff_client, section, media_root):
+    upload(staff_client, [make.docx_upload()], section)
+    StagedImport.objects.update(created_at=timezone.now() - timedelta(days=1, minutes=1))
+    stale = staged_files(media_root)
+
+    upload(staff_client, [make.docx_upload()], section)
+
+    assert StagedImport.objects.count() == 1
+    assert not any(path.exists() for path in stale)
+    assert not stale[0].parent.exists()
+    assert len(staged_files(media_root)) == 1
 
 
 def test_uploading_several_files_shows_a_summary(staff_client, read_page, section, draft_issue, editor):
@@ -409,7 +667,7 @@ def test_uploading_several_files_shows_a_summary(staff_client, read_page, sectio
         make.docx_upload("02.docx", title="科普大篷车进校园", byline="文_张启航"),
     ]
 
-    response = staff_client.post(IMPORT_URL, {"files": files, "issue": draft_issue.pk, "section": section.pk})
+    response = imported(staff_client, read_page, files, section, draft_issue)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:bulletin_article_import_summary")
@@ -422,6 +680,7 @@ def test_uploading_several_files_shows_a_summary(staff_client, read_page, sectio
     assert ("新建人物", reverse("admin:people_person_add") + "?name=%E5%BC%A0%E5%90%AF%E8%88%AA") in links
     assert page.contains("省科协办公室")
     assert page.contains("文_张启航")
+    assert page.contains("署名（文_单位 姓名）")
 
 
 def test_the_new_person_link_fills_in_the_name(staff_client, read_page):
@@ -430,15 +689,14 @@ def test_the_new_person_link_fills_in_the_name(staff_client, read_page):
     assert page.find("input", name="name", value="余明") is not None
 
 
-def test_reloading_the_summary_creates_nothing_more(staff_client, section):
-    files = [make.docx_upload("01.docx"), make.docx_upload("02.docx")]
-    staff_client.post(IMPORT_URL, {"files": files, "issue": "", "section": section.pk})
+def test_reloading_the_summary_creates_nothing_more(staff_client, read_page, section):
+    imported(staff_client, read_page, [make.docx_upload("01.docx"), make.docx_upload("02.docx")], section)
 
     assert staff_client.get(reverse("admin:bulletin_article_import_summary")).status_code == 200
     assert Article.objects.count() == 2
 
 
-def test_a_bad_upload_shows_the_error_and_creates_nothing(staff_client, read_page, section):
+def test_a_bad_upload_shows_the_error_and_keeps_nothing(staff_client, read_page, section, media_root):
     files = [make.docx_upload("好稿.docx"), make.docx_upload("坏稿.docx", content=b"PK\x03\x04broken")]
 
     page = read_page(staff_client.post(IMPORT_URL, {"files": files, "section": section.pk}))
@@ -446,6 +704,8 @@ def test_a_bad_upload_shows_the_error_and_creates_nothing(staff_client, read_pag
     assert page.contains("以下文件无法导入，没有创建任何稿件")
     assert page.contains("《坏稿.docx》：文件已损坏（不完整）")
     assert not Article.objects.exists()
+    assert not StagedImport.objects.exists()
+    assert staged_files(media_root) == []
 
 
 def test_an_oversized_file_is_refused(staff_client, read_page, section, monkeypatch):
@@ -464,13 +724,35 @@ def test_the_section_is_required(staff_client, read_page):
     assert not Article.objects.exists()
 
 
-def test_a_user_who_may_not_add_articles_is_refused(client, section):
+def test_drafts_are_not_created_in_an_issue_released_meanwhile(
+    staff_client, read_page, section, draft_issue, media_root
+):
+    review_url = upload(staff_client, [make.docx_upload()], section, draft_issue)
+    data = review_form(staff_client, read_page, review_url)
+    Issue.objects.filter(pk=draft_issue.pk).update(
+        status=Issue.Status.PUBLISHED, published_at=timezone.now(), released_on=timezone.localdate()
+    )
+
+    page = read_page(staff_client.post(review_url, data))
+
+    assert any("已出版，不能再导入稿件" in m for m in page.messages())
+    assert not Article.objects.exists()
+    assert len(staged_files(media_root)) == 1
+
+
+def test_a_user_who_may_not_add_articles_is_refused_at_every_step(client, staff_client, read_page, section):
+    review_url = upload(staff_client, [make.docx_upload()], section)
+    data = review_form(staff_client, read_page, review_url)
     client.force_login(make.reviewer())
 
     assert client.get(IMPORT_URL).status_code == 403
     assert client.post(IMPORT_URL, {"files": [make.docx_upload()], "section": section.pk}).status_code == 403
+    assert client.get(review_url).status_code == 403
+    assert client.post(review_url, data).status_code == 403
+    assert client.post(review_url + "cancel/").status_code == 403
     assert client.get(reverse("admin:bulletin_article_import_summary")).status_code == 403
     assert not Article.objects.exists()
+    assert StagedImport.objects.count() == 1
 
 
 # The management command ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bulletin import workflow
+from bulletin.docx_import import staging
 from bulletin.models import Article
 from publishing.models import WorkflowLog
 from tests import factories as make
@@ -207,3 +208,17 @@ def test_a_row_deleted_on_the_issue_page_while_it_is_submitted_is_either_deleted
     # Deleted as a draft, or submitted and kept: never deleted once in review.
     assert (found is None) != submitted, (found, submitted)
     assert found is None or found.status == "in_review"
+
+
+@pytest.mark.parametrize("delays", INTERLEAVINGS)
+def test_a_word_import_created_twice_at_once_gives_its_drafts_once(office, delays):
+    files = [make.docx_upload("01.docx", title="第一篇"), make.docx_upload("02.docx", title="第二篇")]
+    staged, _ = staging.stage(files, issue=None, section=make.section("科协动态"), by=office.author)
+    review = reverse("admin:bulletin_article_import_review", args=[staged.token])
+    browser = office.browser["author"]
+    creating = browser.form(review, "docx-review")
+
+    statuses = race((browser, review, creating), (browser, review, creating), delays=delays)
+
+    assert statuses == [302, 302]
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["第一篇", "第二篇"]
