@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bulletin', '0019_new_articles_join_the_end_of_their_section'),
+        ('bulletin', '0020_search_text_in_character_pairs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
