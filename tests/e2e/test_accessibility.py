@@ -96,7 +96,8 @@ def url_of(site, name):
     if name != "search":
         return site[name]
     try:
-        return reverse("website:search") + "?q=科普"
+        # Articles with the words together and with them apart: both lists and the line between.
+        return reverse("website:search") + "?q=科普讲解"
     except NoReverseMatch:
         pytest.skip("the search page (URL name website:search) does not exist yet")
 
