@@ -26,16 +26,20 @@ def run_check(root):
     return subprocess.run([sys.executable, "deploy/locks.py", "check"], cwd=root, capture_output=True, text=True)
 
 
+def check_after_editing_pyproject(clone, old, new):
+    pyproject = clone / "pyproject.toml"
+    assert old in pyproject.read_text()
+    pyproject.write_text(pyproject.read_text().replace(old, new))
+    return run_check(clone)
+
+
 def test_the_lock_files_were_compiled_from_pyproject_as_it_is():
     result = subprocess.run([sys.executable, "deploy/locks.py", "check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 
 def test_a_dependency_changed_without_make_lock_fails_the_check(clone):
-    pyproject = clone / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('"pillow>=11",', '"pillow>=11",\n    "requests>=2",'))
-
-    result = run_check(clone)
+    result = check_after_editing_pyproject(clone, '"pillow>=11",', '"pillow>=11",\n    "requests>=2",')
 
     assert result.returncode == 1
     assert "requirements.lock, requirements-test.lock: not compiled from pyproject.toml" in result.stderr
@@ -43,10 +47,7 @@ def test_a_dependency_changed_without_make_lock_fails_the_check(clone):
 
 
 def test_a_test_dependency_changed_without_make_lock_fails_the_check(clone):
-    pyproject = clone / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('"pytest>=8",', '"pytest>=9",'))
-
-    result = run_check(clone)
+    result = check_after_editing_pyproject(clone, '"pytest>=8",', '"pytest>=9",')
 
     assert result.returncode == 1
     assert "requirements-test.lock" in result.stderr
@@ -60,10 +61,7 @@ def test_a_lock_edited_by_hand_without_its_digest_fails_the_check(clone):
 
 
 def test_tool_settings_in_pyproject_leave_the_locks_valid(clone):
-    pyproject = clone / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace("line-length = 120", "line-length = 100"))
-
-    assert run_check(clone).returncode == 0
+    assert check_after_editing_pyproject(clone, "line-length = 120", "line-length = 100").returncode == 0
 
 
 def test_make_check_runs_the_lock_check():
