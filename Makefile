@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development values, set explicitly: the settings themselves are safe by default (DEBUG off).
 DEV := DEBUG=1
 
-.PHONY: run test check lint install install-test smoke
+.PHONY: run test check lint lock install install-test smoke
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新的版本"; exit 1; }
@@ -18,6 +18,12 @@ install-test: $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-test.lock
 	@# axe-core for the accessibility tests; without npm those tests are skipped with the reason shown.
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent; fi
+
+# The hashed lock files from pyproject.toml (deploy/locks.py): run it after changing a dependency.
+# Pins stay where pyproject.toml still allows them; LOCK_ARGS=--upgrade (or --upgrade-package NAME)
+# moves them on.
+lock: install-test
+	$(BIN)/python deploy/locks.py compile $(LOCK_ARGS)
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
@@ -32,6 +38,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 
 check: lint
+	$(BIN)/python deploy/locks.py check
 	$(DEV) $(BIN)/python manage.py check
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 

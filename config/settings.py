@@ -120,6 +120,15 @@ else:
     DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
 
 REDIS_URL = env("REDIS_URL", default="")
+# Production runs several processes (gunicorn's workers, the PDF worker, perhaps on several
+# machines): the page cache's versions and epoch, and the image facts, must be one cache that all
+# of them read, or a process would go on serving a page that another has made stale. The memory
+# cache below is per process, for development and tests only.
+if DJANGO_ENV == "production" and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DJANGO_ENV=production: all processes need one shared cache. "
+        "生产环境（DJANGO_ENV=production）必须设置 REDIS_URL：所有进程须共用同一个缓存。"
+    )
 # How long a request waits for Redis to connect, then for each answer, before it goes on without
 # the cache: with Redis stalled or gone a page or a publishing action is late by this, not minutes.
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
@@ -138,7 +147,7 @@ else:
 # again as soon as it is back.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-# Sessions live in the database, so a Redis failure logs nobody out.
+# Sessions live in the database, shared by every process, so a Redis failure logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Longest life of a cached public page; publishing and scheduled times end it sooner
 # (publishing.pagecache). 0 turns the page cache off (benchmarks of uncached pages).
@@ -197,6 +206,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Failures are counted in the database (axes' default, stated because it matters): every worker
+# and every machine sees the same count, and a Redis outage or restart forgets none of them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,6 +1,8 @@
 """Admin sign-in throttling (django-axes): a username that fails too often from one address waits."""
 
 import pytest
+from axes.models import AccessAttempt
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests import factories as make
@@ -80,3 +82,12 @@ def test_force_login_in_tests_is_not_affected(client, user):
     client.force_login(user)
 
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_failures_are_counted_in_the_database_every_process_shares(client, user):
+    fail(client, "bianji")
+    assert AccessAttempt.objects.get(username="bianji").failures_since_start == LIMIT
+    # Another worker, or this one after Redis restarted, starts with an empty cache.
+    cache.clear()
+
+    assert sign_in(client, "bianji", make.PASSWORD).status_code == 429

@@ -46,6 +46,7 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "k7Hq2-vX9pL4mN8rT1wY6zB3cF5gJ0sD-aE7uI2oP9qR4tV8xZ1nM6bC3lK5hG0jW",
     "ALLOWED_HOSTS": "kexie.example.org",
+    "REDIS_URL": "redis://redis:6379/0",
 }
 
 
@@ -78,6 +79,24 @@ def test_production_refuses_to_start_with_debug_on():
     result = settings_import(**{**PRODUCTION, "DEBUG": "1"})
     assert result.returncode != 0
     assert "DEBUG must be off when DJANGO_ENV=production" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    without_redis = {key: value for key, value in PRODUCTION.items() if key != "REDIS_URL"}
+
+    result = settings_import(**without_redis)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REDIS_URL must be set when DJANGO_ENV=production" in result.stderr
+    assert "必须设置 REDIS_URL" in result.stderr
+
+
+def test_production_starts_with_a_shared_cache():
+    assert settings_import(**PRODUCTION).returncode == 0
+
+
+def test_outside_production_the_cache_may_live_in_each_process():
+    assert settings_import(DEBUG="0", SECRET_KEY="a-real-secret", REDIS_URL="").returncode == 0
 
 
 def test_debug_may_be_on_outside_production():

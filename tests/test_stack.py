@@ -53,6 +53,11 @@ def env_example():
     return values, documented
 
 
+def interpolated(value, variables):
+    """What compose makes of ``${NAME:-default}`` in ``value``, with ``variables`` read from .env."""
+    return re.sub(r"\$\{([A-Z][A-Z0-9_]*):-([^}]*)\}", lambda m: variables.get(m.group(1)) or m.group(2), str(value))
+
+
 def runtime_stage(dockerfile):
     return re.split(r"^FROM ", dockerfile, flags=re.MULTILINE)[-1]
 
@@ -168,6 +173,16 @@ def test_env_example_points_the_app_at_the_compose_services(compose):
     assert values["MEDIA_ROOT"] == "/app/media"
     assert values["DEBUG"] == "0"
     assert {"localhost", "127.0.0.1"} <= set(values["ALLOWED_HOSTS"].split(","))
+
+
+def test_every_process_of_production_shares_one_redis(compose, smoke):
+    services = compose["services"]
+    for name in ("migrate", "web", "worker"):
+        redis_url = services[name]["environment"]["REDIS_URL"]
+        assert re.fullmatch(r"\$\{REDIS_URL:-redis://redis:6379/\d+\}", redis_url), name
+    smoke_variables = smoke.production_variables(8000, Path("/tmp"))
+    assert smoke_variables["DJANGO_ENV"] == "production"
+    assert smoke_variables["REDIS_URL"].startswith("redis://127.0.0.1:6379/")
 
 
 def test_a_fresh_install_needs_no_secret_in_env_example(compose):
@@ -286,7 +301,10 @@ def test_the_app_starts_from_a_copied_env_example_as_compose_passes_it(compose, 
     from tests.test_settings import run_with_settings
 
     values, _ = env_example()
-    in_containers = {**values, **compose["services"]["migrate"]["environment"]}
+    passed = {
+        name: interpolated(value, values) for name, value in compose["services"]["migrate"]["environment"].items()
+    }
+    in_containers = {**values, **passed}
     # The containers' paths, here under tmp_path.
     for name in ("SECRET_KEY_FILE", "TLS_DIR", "STATIC_ROOT", "MEDIA_ROOT"):
         in_containers[name] = str(tmp_path / in_containers[name].lstrip("/"))
