@@ -240,9 +240,11 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background jobs (django-tasks): the print edition's PDFs. The immediate backend runs a job in
-# the process that queues it, which suits development and tests; production queues jobs in the
-# database for `manage.py db_worker` (docker-compose's worker service) to run.
+# Background jobs (django-tasks, with retries and de-duplication from publishing.jobs): mail,
+# image renditions, the print edition's PDFs, page-cache replays and the periodic jobs below. The
+# immediate backend runs a job in the process that queues it (no retries, nothing later), which
+# suits development and tests; production queues jobs in the database for `manage.py db_worker`
+# (docker-compose's worker service) to run.
 TASK_BACKEND = env("TASK_BACKEND", default="immediate")
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",

@@ -1,9 +1,12 @@
 """Emails the workflow sends, after its transaction has committed.
 
-A mail that cannot be sent is logged and dropped: the decision it reports stands.
+Each function writes its mail from the state of the decision it reports, in the decision's
+transaction, and queues it as a job (:func:`deliver`, ``publishing.jobs``): the worker sends it
+once the decision is committed. A mail the server refuses is tried again with backoff, then logged
+as an error; the decision it reports stands either way.
 """
 
-import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,10 +14,9 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from publishing import jobs
 from publishing.sanitize import clean_line
 from publishing.templatetags.names import full_name
-
-logger = logging.getLogger(__name__)
 
 
 def awaiting_review(obj):
@@ -74,8 +76,14 @@ def _send(recipients, subject, text, obj):
     body = f"{text}\n\n在编辑部后台查看：{link}\n\n——{settings.PERIODICAL_NAME}编辑部"
     # A subject is one header line, whatever the names in it hold (a row stored before plain
     # text was cleaned, a review stage): a line break in it would stop the mail.
-    subject = clean_line(subject)
-    try:
-        send_mail(subject, body, None, sorted(set(recipients)))
-    except Exception:
-        logger.exception("Could not send %r to %s", subject, recipients)
+    jobs.enqueue_on_commit(deliver, clean_line(subject), body, sorted(set(recipients)))
+
+
+@jobs.job(
+    attempts=6,  # over half an hour: a mail server restarting or briefly refusing is waited out
+    backoff=timedelta(minutes=1),
+    describe=lambda subject, body, recipients: f"mail {subject!r} to {', '.join(recipients)}",
+)
+def deliver(subject, body, recipients):
+    """Send one mail of the workflow; a job, so a failure is tried again later."""
+    send_mail(subject, body, None, recipients)
