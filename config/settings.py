@@ -253,6 +253,21 @@ TASK_BACKENDS = {
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured("TASK_BACKEND must be immediate or database.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Periodic jobs (publishing.periodic): name → (job, every how many seconds). One scheduler queues
+# them however many run: `manage.py run_scheduler` (docker-compose's scheduler service) or, without
+# Docker, `manage.py run_periodic_jobs` from cron once a minute. Daily ones run at 00:00 UTC.
+PERIODIC_JOBS = {
+    "scheduled-content": ("bulletin.scheduled.content_goes_live", 60),
+    "page-invalidations": ("publishing.housekeeping.replay_page_invalidations", 60),
+    "review-reminders": ("publishing.housekeeping.remind_reviewers", 24 * 3600),
+    "expired-sessions": ("publishing.housekeeping.clear_expired_sessions", 24 * 3600),
+    "task-results": ("publishing.housekeeping.prune_task_results", 24 * 3600),
+}
+# A piece waiting this many days at one review stage is reminded to its reviewers, and again after
+# each further such period; 0 sends no reminders.
+REVIEW_REMINDER_DAYS = env.int("REVIEW_REMINDER_DAYS", default=3)
+# Records of finished jobs (with the database backend) are kept this many days.
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 # The paper of the issue PDF readers download (A4, or B5 for 16开); editors may choose per PDF.
 PRINT_PAPER = env("PRINT_PAPER", default="A4")
 if PRINT_PAPER not in ("A4", "B5"):

@@ -21,18 +21,32 @@ from publishing.templatetags.names import full_name
 
 def awaiting_review(obj):
     """Tell the members of the stage's group that ``obj`` waits for their decision."""
+    _send(
+        _reviewers(obj),
+        f"【待审】{_kind(obj)}《{obj}》等待{obj.review_stage}",
+        f"《{obj}》已进入“{obj.review_stage}”环节，请您审核。",
+        obj,
+    )
+
+
+def still_awaiting_review(obj, days):
+    """Remind the members of the stage's group that ``obj`` has waited ``days`` days for them."""
+    _send(
+        _reviewers(obj),
+        f"【催审】{_kind(obj)}《{obj}》已在{obj.review_stage}等待{days}天",
+        f"《{obj}》进入“{obj.review_stage}”环节已{days}天，仍在等待审核，请您尽快处理。",
+        obj,
+    )
+
+
+def _reviewers(obj):
     reviewers = (
         get_user_model()
         .objects.filter(groups=obj.review_stage.group_id, is_active=True)
         .exclude(email="")
         .exclude(pk__in=[obj.created_by_id, obj.updated_by_id])
     )
-    _send(
-        [user.email for user in reviewers],
-        f"【待审】{_kind(obj)}《{obj}》等待{obj.review_stage}",
-        f"《{obj}》已进入“{obj.review_stage}”环节，请您审核。",
-        obj,
-    )
+    return [user.email for user in reviewers]
 
 
 def approved(obj):
