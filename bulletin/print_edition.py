@@ -3,8 +3,9 @@
 An issue's PDF is made from the content and the table of contents its public page shows
 (``for_toc()`` grouped by ``table_of_contents``), written as one HTML document
 (``templates/print/issue.html``, styled by ``static/css/print-edition.css``) and laid out by
-WeasyPrint. Building takes seconds, so it runs as a task (:func:`build_print`, run by django-tasks:
-in-process in development, by the ``db_worker`` service in production):
+WeasyPrint. Building takes seconds, so it runs as a job (:func:`build_print`, ``publishing.jobs``:
+in-process in development, by the ``db_worker`` service in production, tried again with backoff
+when it fails, and queued once for an edition however many changes ask for it before it starts):
 
 * :func:`request_build` — a user asks for a PDF of an issue in one layout (paper, page numbers);
 * :func:`schedule_rebuild` — a released issue's content changed: its public PDF follows.
@@ -21,6 +22,7 @@ import importlib.metadata
 import logging
 import mimetypes
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import unquote, urljoin
 
 from django.conf import settings
@@ -31,10 +33,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tasks import task
 
 from bulletin.models import Article, Issue, IssuePrint, table_of_contents
-from publishing import images, pagecache
+from publishing import images, jobs, pagecache
 from publishing.models import PublicationStatus
 
 logger = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ def request_build(issue, *, by, layout):
     IssuePrint.objects.filter(pk=edition.pk).update(
         state=IssuePrint.State.QUEUED, requested_by=by, requested_at=timezone.now(), error=""
     )
-    _enqueue_on_commit(edition.pk)
+    jobs.enqueue_on_commit(build_print, edition.pk)
     return edition
 
 
@@ -140,7 +141,7 @@ def schedule_rebuild(issue_id):
     if issue is None:
         return
     edition_id = edition_for(issue, public_layout()).pk
-    _enqueue_on_commit(edition_id)
+    jobs.enqueue_on_commit(build_print, edition_id)
     now = timezone.now()
     moments = set(
         Article.objects.filter(issue=issue, status=PublicationStatus.PUBLISHED, published_at__gt=now).values_list(
@@ -150,24 +151,25 @@ def schedule_rebuild(issue_id):
     if issue.published_at > now:
         moments.add(issue.published_at)
     for moment in moments:
-        _enqueue_on_commit(edition_id, run_after=moment)
+        # The immediate backend (development) cannot wait: the periodic job that follows
+        # scheduled content (bulletin.scheduled) rebuilds it then, if the scheduler runs.
+        jobs.enqueue_on_commit(build_print, edition_id, run_after=moment)
 
 
-@task()
+class BuildFailed(Exception):
+    """A build that ended in the failed state; raised so that the job is tried again."""
+
+
+@jobs.job(attempts=4, backoff=timedelta(minutes=2), describe=lambda edition_id: f"PDF of edition {edition_id}")
 def build_print(edition_id):
-    """Build (or confirm as current) the PDF of one ``IssuePrint``; see :func:`build_edition`."""
-    return build_edition(edition_id).state
+    """Build (or confirm as current) the PDF of one ``IssuePrint``; see :func:`build_edition`.
 
-
-def _enqueue_on_commit(edition_id, *, run_after=None):
-    job = build_print
-    if run_after is not None:
-        if not job.get_backend().supports_defer:
-            # The immediate backend (development) cannot wait: the PDF follows at the next change.
-            logger.info("Not rebuilding edition %s at %s: the task backend runs nothing later", edition_id, run_after)
-            return
-        job = job.using(run_after=run_after)
-    transaction.on_commit(lambda: job.enqueue(edition_id))
+    Building is idempotent (an unchanged document keeps the stored file), so a retry is safe.
+    """
+    edition = build_edition(edition_id)
+    if edition.state == IssuePrint.State.FAILED:
+        raise BuildFailed(edition.error)
+    return edition.state
 
 
 def public_edition(issue):

@@ -252,9 +252,11 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Background jobs (django-tasks): the print edition's PDFs. The immediate backend runs a job in
-# the process that queues it, which suits development and tests; production queues jobs in the
-# database for `manage.py db_worker` (docker-compose's worker service) to run.
+# Background jobs (django-tasks, with retries and de-duplication from publishing.jobs): mail,
+# image renditions, the print edition's PDFs, page-cache replays and the periodic jobs below. The
+# immediate backend runs a job in the process that queues it (no retries, nothing later), which
+# suits development and tests; production queues jobs in the database for `manage.py db_worker`
+# (docker-compose's worker service) to run.
 TASK_BACKEND = env("TASK_BACKEND", default="immediate")
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
@@ -263,6 +265,21 @@ TASK_BACKENDS = {
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured("TASK_BACKEND must be immediate or database.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# Periodic jobs (publishing.periodic): name → (job, every how many seconds). One scheduler queues
+# them however many run: `manage.py run_scheduler` (docker-compose's scheduler service) or, without
+# Docker, `manage.py run_periodic_jobs` from cron once a minute. Daily ones run at 00:00 UTC.
+PERIODIC_JOBS = {
+    "scheduled-content": ("bulletin.scheduled.content_goes_live", 60),
+    "page-invalidations": ("publishing.housekeeping.replay_page_invalidations", 60),
+    "review-reminders": ("publishing.housekeeping.remind_reviewers", 24 * 3600),
+    "expired-sessions": ("publishing.housekeeping.clear_expired_sessions", 24 * 3600),
+    "task-results": ("publishing.housekeeping.prune_task_results", 24 * 3600),
+}
+# A piece waiting this many days at one review stage is reminded to its reviewers, and again after
+# each further such period; 0 sends no reminders.
+REVIEW_REMINDER_DAYS = env.int("REVIEW_REMINDER_DAYS", default=3)
+# Records of finished jobs (with the database backend) are kept this many days.
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 # The paper of the issue PDF readers download (A4, or B5 for 16开); editors may choose per PDF.
 PRINT_PAPER = env("PRINT_PAPER", default="A4")
 if PRINT_PAPER not in ("A4", "B5"):

@@ -8,8 +8,9 @@ fields, :func:`store_image` for files that belong to no field (editor uploads).
 Readers get renditions, never originals: :func:`picture` returns a few widths of an image in
 its own format family plus WebP, made once with Pillow, kept in storage next to nothing else
 (``renditions/<original name>/<width>w.<ext>``) and remembered in Django's cache, so a warm
-page render touches storage not at all. They are made right after an upload is committed, so
-readers do not wait for them; images stored before get theirs on first view.
+page render touches storage not at all. They are made by a job (:func:`make_renditions`) queued
+with the upload, once it is committed, so readers do not wait for them; images stored before get
+theirs on first view.
 """
 
 import hashlib
@@ -21,7 +22,7 @@ import secrets
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from datetime import timedelta
 from urllib.parse import unquote
 
 from django import forms
@@ -30,10 +31,12 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils import timezone
 from PIL import ExifTags, Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+
+from publishing import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -246,7 +249,7 @@ def store_image(file, *, folder=EDITOR_FOLDER):
     cleaned = clean_image(file)
     extension = os.path.splitext(cleaned.name)[1]
     name = default_storage.save(f"{folder}/{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}{extension}", cleaned)
-    transaction.on_commit(partial(prepare_renditions, name, default_storage))
+    jobs.enqueue_on_commit(make_renditions, name)
     return name
 
 
@@ -260,7 +263,7 @@ class PublicImageFieldFile(ImageFieldFile):
         cleaned = clean_image(content, name)
         name = os.path.join(os.path.dirname(name), cleaned.name)
         super().save(name, cleaned, save)
-        transaction.on_commit(partial(prepare_renditions, self.name, self.storage))
+        jobs.enqueue_on_commit(make_renditions, self.name)
 
 
 class PublicImageFormField(forms.ImageField):
@@ -385,16 +388,14 @@ def picture(name, storage=None):
     return Picture(fallback=sources[extension], webp=sources["webp"])
 
 
-def prepare_renditions(name, storage):
-    """Make the renditions of a new upload now, so that no reader waits for them.
+@jobs.job(attempts=3, backoff=timedelta(minutes=1), describe=lambda name: f"renditions of {name}")
+def make_renditions(name):
+    """Make the renditions of a new upload in default storage, so that no reader waits for them.
 
-    Only a head start: whatever goes wrong here is logged, and :func:`picture` tries again when
-    the image is first shown.
+    Only a head start, and idempotent (what storage has is not made again): if it fails for good,
+    :func:`picture` tries again when the image is first shown.
     """
-    try:
-        picture(name, storage)
-    except Exception:
-        logger.exception("Could not prepare the renditions of %s", name)
+    picture(name)
 
 
 def _fallback_extension(image):

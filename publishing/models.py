@@ -305,3 +305,18 @@ class PendingInvalidation(models.Model):
 
     def __str__(self):
         return ", ".join(self.tags)
+
+
+class PeriodicRun(models.Model):
+    """When a periodic job (``publishing.periodic``) was last queued: the row each scheduler claims
+    before it queues the job, so that several schedulers queue it once per interval."""
+
+    name = models.CharField("任务", max_length=100, unique=True)
+    started_at = models.DateTimeField("上次运行", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "定时任务"
+        verbose_name_plural = "定时任务"
+
+    def __str__(self):
+        return self.name

@@ -38,8 +38,9 @@ to that content (``bulletin.cache_tags``, ``events.cache_tags``).
   after the commit it tells the cache and deletes the row. If the cache cannot be told (Redis
   stalled, the process stopped), the row stays and is applied before a cached copy is served
   again: each process asks the database whether rows are waiting at most every
-  ``PENDING_CHECK_SECONDS``, and at once when it finds the cache again after seeing it fail;
-  ``manage.py replay_page_invalidations`` applies them from a shell or a timer. So once Redis
+  ``PENDING_CHECK_SECONDS``, and at once when it finds the cache again after seeing it fail; a
+  job (:func:`replay_invalidations`) tries them again with backoff, the scheduler every minute
+  (``publishing.periodic``), and ``manage.py replay_page_invalidations`` from a shell. So once Redis
   answers again no stale page is served, except, for at most ``PENDING_CHECK_SECONDS`` after the
   commit, by a process that never saw the failure.
 * **Versions are random tokens**, never counters: if one is evicted or Redis is emptied, a new one
@@ -90,6 +91,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
+from publishing import jobs
 from publishing.models import PendingInvalidation, PublicationStatus, StatefulModel
 
 logger = logging.getLogger(__name__)
@@ -200,7 +202,7 @@ def invalidate_on_commit(tags):
     transaction they are applied at once.
     """
     pending = PendingInvalidation.objects.create(tags=sorted(tags))
-    transaction.on_commit(lambda: _apply([pending]), robust=True)
+    transaction.on_commit(lambda: _apply([pending]) or _replay_later(), robust=True)
 
 
 def content_changed():
@@ -222,6 +224,24 @@ def replay_pending():
         if not _apply(rows):
             return False
     return True
+
+
+class CacheUnreachable(Exception):
+    """Invalidations are waiting and the cache cannot be told: the job is tried again."""
+
+
+@jobs.job(attempts=8, backoff=timedelta(seconds=5), describe=lambda: "replaying page invalidations")
+def replay_invalidations():
+    """Apply the invalidations waiting in the database (:func:`replay_pending`), as a job."""
+    if not replay_pending():
+        raise CacheUnreachable("the page cache cannot be told of the invalidations that wait")
+
+
+def _replay_later():
+    # Only a backend that can wait helps: the immediate one would fail again at once, and every
+    # process replays before it serves a cached page anyway (settled()).
+    if jobs.can_defer(replay_invalidations):
+        jobs.enqueue_on_commit(replay_invalidations)
 
 
 def settled():

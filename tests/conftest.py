@@ -10,8 +10,10 @@ import html5lib
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache, caches
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from bulletin import workflow
 from tests import factories as make
@@ -124,6 +126,34 @@ def empty_cache():
     cache.clear()
     for memory in ("_bulletin_settled_until", "_bulletin_unavailable_until"):
         vars(caches["default"]).pop(memory, None)
+
+
+# Time and background jobs ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def travel(monkeypatch):
+    """``travel(moment)``: from now on the site believes it is ``moment``."""
+    real_now = timezone.now
+
+    def to(moment):
+        assert moment > real_now(), "travel only forwards, the database has already seen the present"
+        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+
+    return to
+
+
+def run_worker():
+    """Run the jobs that are due, as ``manage.py db_worker --batch`` does, and stop."""
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+@pytest.fixture
+def worker_queue(settings):
+    """The production task backend: jobs wait in the database until the worker runs them;
+    ``worker_queue()`` runs those that are due (see :func:`run_worker`)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return run_worker
 
 
 # Reading pages ----------------------------------------------------------------------------------

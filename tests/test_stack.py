@@ -191,7 +191,7 @@ def test_a_fresh_install_needs_no_secret_in_env_example(compose):
     services = compose["services"]
     assert shlex.split(services["migrate"]["command"][-1])[:2] == ["python", "deploy/first_run.py"]
     key_file = services["web"]["environment"]["SECRET_KEY_FILE"]
-    for name in ("migrate", "web", "worker"):
+    for name in ("migrate", "web", "worker", "scheduler"):
         assert services[name]["environment"]["SECRET_KEY_FILE"] == key_file
         assert any(
             key_file.startswith(volume.split(":")[1] + "/")

@@ -1,10 +1,9 @@
 """What a transition sets off once it is committed, all of it here: mail to the people who must
-act next, and, when readers see the change, the cached pages that showed it made stale
-(``publishing.pagecache``), the PDF of its released issue made again (``bulletin.print_edition``)
-and its files made public or private (``publishing.media``). None of it runs if the transaction
-rolls back; the page cache records its part in the transaction itself, so nothing is lost."""
-
-from django.db import transaction
+act next (queued as jobs, tried again until the mail server takes it), and, when readers see the
+change, the cached pages that showed it made stale (``publishing.pagecache``), the PDF of its
+released issue made again (``bulletin.print_edition``) and its files made public or private
+(``publishing.media``). None of it runs if the transaction rolls back; the page cache and the job
+queue record their part in the transaction itself, so nothing is lost."""
 
 from bulletin import print_edition
 from bulletin.models import Article
@@ -12,8 +11,9 @@ from publishing import media, pagecache
 
 
 def tell(message, obj):
-    """Once committed, ``message`` (a function of ``publishing.notify``) mails about ``obj``."""
-    transaction.on_commit(lambda: message(obj))
+    """``message`` (a function of ``publishing.notify``) mails about ``obj`` once committed: the
+    mail is written now, from the state this transaction decided, and queued as a job."""
+    message(obj)
 
 
 def readers_see(obj, *, before=frozenset(), issue_ids=()):

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from bulletin import workflow
 from bulletin.models import Article
@@ -202,14 +204,71 @@ def test_a_failing_mail_server_is_logged_and_the_decision_stands(newsroom, artic
     workflow.submit(article, by=newsroom.author)
     caplog.clear()
 
-    # A real commit: the mail is sent after it, fails, and the decision is already stored.
-    with caplog.at_level(logging.ERROR, logger="publishing.notify"):
+    # A real commit: the mail is sent after it (the immediate backend cannot try again later),
+    # fails, and the decision is already stored.
+    with caplog.at_level(logging.ERROR, logger="publishing.jobs"):
         workflow.send_back(article, by=newsroom.reviewer, comment="请补充图片说明。")
 
     article.refresh_from_db()
     assert article.status == "draft"
     assert article.workflow_log.filter(action="send_back").exists()
-    [record] = [r for r in caplog.records if r.name == "publishing.notify"]
+    [record] = [r for r in caplog.records if r.name == "publishing.jobs"]
     assert "【退回修改】稿件《动员大会召开》被退回" in record.getMessage()
     assert "author@kexie.example" in record.getMessage()
     assert record.exc_info[0] is ConnectionRefusedError
+
+
+class FlakyBackend(locmem.EmailBackend):
+    """A mail server that refuses the first mail and takes the next ones."""
+
+    refused = 0
+
+    def send_messages(self, email_messages):
+        if not FlakyBackend.refused:
+            FlakyBackend.refused += 1
+            raise ConnectionRefusedError("SMTP server restarting")
+        return super().send_messages(email_messages)
+
+
+def run_due_jobs(worker_queue, travel, rounds):
+    """Run the worker ``rounds`` times, moving the clock to each retry as it falls due."""
+    for _ in range(rounds):
+        worker_queue()
+        if retry := DBTaskResult.objects.filter(status="READY").order_by("run_after").first():
+            travel(retry.run_after + timedelta(seconds=1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_the_server_refuses_is_sent_when_it_is_tried_again(
+    newsroom, article, settings, worker_queue, travel, mailoutbox, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+    FlakyBackend.refused = 0
+
+    workflow.submit(article, by=newsroom.author)
+    run_due_jobs(worker_queue, travel, rounds=2)
+
+    assert [mail.subject for mail in mailoutbox] == ["【待审】稿件《动员大会召开》等待初审"]
+    assert FlakyBackend.refused == 1
+    assert [r.levelname for r in caplog.records if r.name == "publishing.jobs"] == ["WARNING"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_the_server_keeps_refusing_is_tried_six_times_then_logged_as_an_error(
+    newsroom, article, settings, worker_queue, travel, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenBackend"
+    start = timezone.now()
+
+    workflow.send_back(workflow.submit(article, by=newsroom.author), by=newsroom.reviewer, comment="请补充图片说明。")
+    DBTaskResult.objects.filter(args_kwargs__args__0__startswith="【待审】").delete()
+    with caplog.at_level(logging.WARNING, logger="publishing.jobs"):
+        run_due_jobs(worker_queue, travel, rounds=8)
+
+    records = [r for r in caplog.records if r.name == "publishing.jobs"]
+    assert [r.levelname for r in records] == ["WARNING"] * 5 + ["ERROR"]
+    assert "failed for good after 6 attempts" in records[-1].getMessage()
+    assert "【退回修改】稿件《动员大会召开》被退回" in records[-1].getMessage()
+    # 1 + 2 + 4 + 8 + 16 minutes of backoff: half an hour in which the server may come back.
+    assert timezone.now() - start > timedelta(minutes=31)
+    assert not DBTaskResult.objects.filter(status="READY").exists()

@@ -1,8 +1,9 @@
 """Scheduled publishing: content given a future time appears at that moment, without any job.
 
 Time moves by patching ``django.utils.timezone.now`` (what ``bulletin.models`` and
-``events.models`` read as ``timezone.now``); nothing sleeps. Each test fetches the same page
-before and after the moment, so a page kept from before would show up as a failure.
+``events.models`` read as ``timezone.now``: the ``travel`` fixture of tests/conftest.py); nothing
+sleeps. Each test fetches the same page before and after the moment, so a page kept from before
+would show up as a failure.
 """
 
 from datetime import timedelta
@@ -18,18 +19,6 @@ from tests import factories as make
 pytestmark = pytest.mark.django_db
 
 TITLE = "全省科协系统动员大会召开"
-
-
-@pytest.fixture
-def travel(monkeypatch):
-    """``travel(moment)``: from now on the site believes it is ``moment``."""
-    real_now = timezone.now
-
-    def to(moment):
-        assert moment > real_now(), "travel only forwards, the database has already seen the present"
-        monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-
-    return to
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.bulletin.test_scheduling import travel  # noqa: F401 -- moving the clock, as there
-
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "print"
 POPPLER = ("pdftotext", "pdffonts", "pdftoppm")
 

@@ -8,12 +8,12 @@ which runs the jobs that are due and stops.
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from bulletin import print_edition, workflow
 from tests import factories as make
+from tests.conftest import run_worker
 from tests.print.conftest import squeezed
 from tests.print.test_access import pdf_url
 
@@ -24,16 +24,6 @@ SCHEDULED = "院士专家走进乡村中学"
 @pytest.fixture
 def later():
     return timezone.now() + timedelta(days=1)
-
-
-@pytest.fixture
-def worker_queue(settings):
-    """The production task backend: jobs wait in the database until a worker runs them."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def readers_pdf(client, issue, read_pdf):
