@@ -21,6 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from moto.server import ThreadedMotoServer
 
 from bulletin import workflow
+from publishing import storage
 from tests import factories as make
 
 # Users and clients ------------------------------------------------------------------------------
@@ -168,7 +169,7 @@ class Bucket:
 @pytest.fixture
 def s3(settings, s3_endpoint):
     """Media of this test in a new, empty bucket of the S3 server, configured as config.settings
-    does when AWS_STORAGE_BUCKET_NAME is set."""
+    does when AWS_STORAGE_BUCKET_NAME is set; the bucket is opened to readers as sync_media does."""
     name = f"bulletin-{secrets.token_hex(6)}"
     client = boto3.client(
         "s3",
@@ -198,6 +199,7 @@ def s3(settings, s3_endpoint):
             "OPTIONS": {**bucket, "location": "public", "querystring_auth": False},
         },
     }
+    storage.public_tree().open_to_readers()
     yield Bucket(s3_endpoint, name, client)
     keys = Bucket(s3_endpoint, name, client).listed()
     for start in range(0, len(keys), 1000):

@@ -6,7 +6,7 @@ stay private, and staff reach them through the app, which redirects to a short-l
 address.
 """
 
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import pytest
 from django.core.files.storage import default_storage
@@ -14,7 +14,7 @@ from django.test import Client
 
 from bulletin import workflow
 from bulletin.models import ArticlePhoto
-from publishing import images, storage
+from publishing import images, media, storage
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,84 @@ def test_an_image_uploaded_in_the_editor_lands_in_the_bucket_at_a_media_address(
     assert url.startswith("/media/editor/") and "张伟" not in url
     assert name in s3.listed()
     assert default_storage.exists(name)
+
+
+# Private until readers may see it ------------------------------------------------------------------
+
+
+def test_the_original_in_the_bucket_is_refused_to_anyone_without_a_signature(s3, approved):
+    assert s3.anonymous_get(f"{s3.endpoint}/{s3.name}/{quote(approved)}")[0] == 403
+
+
+def test_a_photo_readers_cannot_see_yet_is_not_at_its_public_address_and_a_404_at_the_site(client, s3, approved):
+    assert s3.anonymous_get(public_address(approved))[0] in HIDDEN
+    assert client.get(f"/media/{approved}").status_code == 404
+    assert s3.listed(f"{storage.PUBLIC_FOLDER}/") == []
+
+
+def test_staff_are_sent_to_a_short_lived_signed_address_of_the_original(s3, newsroom, approved):
+    response = logged_in(newsroom.author).get(f"/media/{approved}")
+
+    assert response.status_code == 302
+    assert "X-Amz-Signature=" in response["Location"] and "X-Amz-Expires=60" in response["Location"]
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    assert s3.anonymous_get(response["Location"]) == (200, s3.read(approved))
+
+
+# Released, then withdrawn ---------------------------------------------------------------------------
+
+
+def test_publishing_copies_the_photo_and_its_renditions_to_the_public_prefix_for_anyone(
+    client, s3, newsroom, commit, approved
+):
+    renditions = s3.listed(f"{images.RENDITIONS_FOLDER}/{approved}/")
+
+    act(commit, newsroom, "publish", approved)
+
+    assert s3.anonymous_get(public_address(approved)) == (200, s3.read(approved))
+    assert all(s3.anonymous_get(public_address(name))[0] == 200 for name in renditions)
+    response = client.get(f"/media/{approved}")
+    assert response.status_code == 302 and response["Location"] == public_address(approved)
+    assert "public" in response["Cache-Control"]
+
+
+def test_releasing_an_issue_makes_its_cover_public_and_taking_it_back_hides_it(
+    client, s3, newsroom, commit, draft_issue
+):
+    draft_issue.cover_image = make.image_upload("封面.jpg", size=(300, 420))
+    commit(draft_issue.save)
+    cover = draft_issue.cover_image.name
+
+    before = s3.anonymous_get(public_address(cover))[0]
+    commit(lambda: workflow.release_issue(draft_issue, by=newsroom.chief))
+    released = s3.anonymous_get(public_address(cover))[0]
+    commit(lambda: workflow.unpublish_issue(draft_issue, by=newsroom.chief))
+    taken_back = s3.anonymous_get(public_address(cover))[0]
+
+    assert before in HIDDEN and released == 200 and taken_back in HIDDEN
+
+
+def test_withdrawing_deletes_the_public_copies_and_leaves_the_original_to_staff(client, s3, newsroom, commit, approved):
+    act(commit, newsroom, "publish", approved)
+    public = s3.listed(f"{storage.PUBLIC_FOLDER}/")
+
+    act(commit, newsroom, "withdraw", approved, comment="重复刊发")
+
+    assert len(public) > 1 and s3.listed(f"{storage.PUBLIC_FOLDER}/") == []
+    assert s3.anonymous_get(public_address(approved))[0] in HIDDEN
+    assert client.get(f"/media/{approved}").status_code == 404
+    assert logged_in(newsroom.author).get(f"/media/{approved}").status_code == 302
+    assert approved in s3.listed()
+
+
+def test_sync_media_puts_the_public_prefix_right_whatever_it_held(s3, newsroom, commit, approved):
+    act(commit, newsroom, "publish", approved)
+    stray = f"{storage.PUBLIC_FOLDER}/photos/stray.jpg"
+    s3.client.put_object(Bucket=s3.name, Key=stray, Body=b"left over")
+    s3.client.delete_object(Bucket=s3.name, Key=f"{storage.PUBLIC_FOLDER}/{approved}")
+
+    made, removed = media.sync()
+
+    assert (made, removed) == (1, 1)
+    assert s3.anonymous_get(public_address(approved))[0] == 200
+    assert stray not in s3.listed()
