@@ -11,8 +11,10 @@ from urllib.parse import quote, unquote
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
+from PIL import Image
 
 from bulletin import workflow
+from bulletin.docx_import import import_articles
 from bulletin.models import ArticlePhoto
 from publishing import images, media, storage
 from tests import factories as make
@@ -166,3 +168,17 @@ def test_sync_media_puts_the_public_prefix_right_whatever_it_held(s3, newsroom, 
     assert (made, removed) == (1, 1)
     assert s3.anonymous_get(public_address(approved))[0] == 200
     assert stray not in s3.listed()
+
+
+# Word import -------------------------------------------------------------------------------------
+
+
+def test_images_of_a_word_file_become_photos_in_the_bucket(s3, editor):
+    upload = make.docx_upload(image=True, caption="图为动员大会现场（摄影：张伟）")
+
+    [result] = import_articles([upload], issue=None, section=make.section("科协动态"), by=editor)
+
+    [photo] = ArticlePhoto.objects.filter(article=result.article)
+    assert photo.image.name in s3.listed("articles/")
+    with photo.image.open("rb") as file:
+        assert Image.open(file).size == (40, 30)
