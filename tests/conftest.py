@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache, caches
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from moto.server import ThreadedMotoServer
 
@@ -37,6 +38,24 @@ def editor(db):
 def chief_editor(db):
     """A staff user in the 主编 group: manages issues and sections as well as content."""
     return make.staff(make.CHIEF_EDITOR, username="chief")
+
+
+def logged_in(user):
+    """A browser of its own, logged in as ``user``."""
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``commit(action)``: run it, then what it leaves for after its commit, as a request would."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
 
 
 @pytest.fixture

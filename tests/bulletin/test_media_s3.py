@@ -10,7 +10,6 @@ from urllib.parse import quote, unquote
 
 import pytest
 from django.core.files.storage import default_storage
-from django.test import Client
 from PIL import Image
 
 from bulletin import workflow
@@ -18,23 +17,9 @@ from bulletin.docx_import import import_articles
 from bulletin.models import ArticlePhoto
 from publishing import images, media, storage
 from tests import factories as make
+from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user):
-    browser = Client()
-    browser.force_login(user)
-    return browser
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-
-    return run
 
 
 @pytest.fixture
