@@ -6,12 +6,13 @@ An archive holds, in this order::
                      the migrations applied, the database's sha256
     database.json    every row, as ``dumpdata --natural-foreign --natural-primary`` writes it
                      (but to the microsecond), for ``loaddata``
-    media/…          every file under MEDIA_ROOT, by its path there
+    media/…          every stored upload, by its name in storage (on disk or in a bucket)
 
 The rows are read in one transaction (REPEATABLE READ on PostgreSQL, so every table is read at the
 same moment while the site keeps running; a write-locked transaction on SQLite). Media files are
 listed after the rows, and a file is stored before the row naming it is saved, so every file a row
-names is in the archive.
+names is in the archive. Files are read from storage and written to it a chunk at a time, in a
+bucket as on disk; the public tree (``publishing.media``) is left out and made again from the rows.
 
 Left out: content types and permissions (``migrate`` creates them; rows refer to them by natural
 key), sessions (everyone logs in again) and django-axes' login attempts.
@@ -31,13 +32,15 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from publishing import media
+from publishing import media, storage
 
 FORMAT = "bulletin-backup"
 VERSION = 1
@@ -100,13 +103,12 @@ def row_counts(using=DEFAULT_DB_ALIAS):
 
 
 def create(path, *, using=DEFAULT_DB_ALIAS):
-    """Write a backup of the database and MEDIA_ROOT to ``path`` (a ``.tar.gz``); return the manifest.
+    """Write a backup of the database and the stored uploads to ``path`` (a ``.tar.gz``); return the manifest.
 
     The archive is written next to ``path`` and renamed into place when complete, so ``path``
     never holds half a backup.
     """
     path = Path(path)
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="bulletin-backup-") as scratch:
         dump = Path(scratch) / DATABASE
         with _snapshot(using):
@@ -114,7 +116,7 @@ def create(path, *, using=DEFAULT_DB_ALIAS):
                 _dump(file, using)
             counts = row_counts(using)
             migrations = _applied_migrations(using)
-            media = _media_files(media_root)
+            media = _media_files()
         manifest = {
             "format": FORMAT,
             "version": VERSION,
@@ -128,8 +130,8 @@ def create(path, *, using=DEFAULT_DB_ALIAS):
         with tarfile.open(partial, "w:gz") as archive:
             _add_bytes(archive, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
             archive.add(dump, arcname=DATABASE)
-            for name, _size, _digest in media:
-                archive.add(media_root / name, arcname=f"{MEDIA}/{name}", recursive=False)
+            for name, size, digest in media:
+                _add_stored(archive, name, size, digest)
         os.replace(partial, path)
     return manifest
 
@@ -137,16 +139,15 @@ def create(path, *, using=DEFAULT_DB_ALIAS):
 def restore(path, *, using=DEFAULT_DB_ALIAS):
     """Restore the archive at ``path`` into this instance, which must be empty; return a :class:`Summary`.
 
-    Empty means migrated and holding nothing but what the migrations write, with no files under
-    MEDIA_ROOT. The rows are loaded in one transaction and checked against the manifest, then the
+    Empty means migrated and holding nothing but what the migrations write, with no file in
+    media storage. The rows are loaded in one transaction and checked against the manifest, then the
     files are written and checked; if anything does not match, the database is left as it was.
     """
-    media_root = Path(settings.MEDIA_ROOT)
     with tarfile.open(path, "r:gz") as archive:
         manifest = _read_manifest(archive)
         wanted = {f"{MEDIA}/{entry['path']}": entry for entry in manifest["media"]}
         _check_members(archive, wanted)
-        _require_empty(using, media_root)
+        _require_empty(using)
         _require_migrations(manifest["migrations"], using)
         with tempfile.TemporaryDirectory(prefix="bulletin-restore-") as scratch:
             dump = Path(scratch) / DATABASE
@@ -172,10 +173,10 @@ def restore(path, *, using=DEFAULT_DB_ALIAS):
                         raise RestoreRefused(f"恢复后的行数与备份清单不符：{'、'.join(differing)}。数据库未做改动。")
                     for member in archive:
                         if member.name in wanted:
-                            written.append(_extract_media(archive, member, wanted[member.name], media_root))
+                            written.append(_extract_media(archive, member, wanted[member.name]))
             except BaseException:
-                for file in written:
-                    file.unlink(missing_ok=True)
+                for name in written:
+                    default_storage.delete(name)
                 raise
     # Cached pages and image facts describe the instance as it was before: start the cache over.
     cache.clear()
@@ -255,12 +256,55 @@ def _applied_migrations(using):
     return applied
 
 
-def _media_files(media_root):
-    """``[(path under MEDIA_ROOT, size, sha256)]`` of every file, in path order."""
-    if not media_root.is_dir():
-        return []
-    files = sorted(p for p in media_root.rglob("*") if p.is_file() and not p.is_symlink())
-    return [(p.relative_to(media_root).as_posix(), p.stat().st_size, _sha256(p)) for p in files]
+def _media_files():
+    """``[(name in storage, size, sha256)]`` of every stored upload, in name order."""
+    names = sorted(name for name in storage.walk(default_storage) if name.split("/")[0] != storage.PUBLIC_FOLDER)
+    files = []
+    for name in names:
+        digest, size = hashlib.sha256(), 0
+        with default_storage.open(name, "rb") as file:
+            while chunk := file.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        files.append((name, size, digest.hexdigest()))
+    return files
+
+
+def _add_stored(archive, name, size, digest):
+    """Stream the stored file ``name`` into ``archive``, as the manifest lists it."""
+    info = tarfile.TarInfo(f"{MEDIA}/{name}")
+    info.size = size
+    info.mtime = int(timezone.now().timestamp())
+    info.mode = 0o644
+    with default_storage.open(name, "rb") as file:
+        reader = _Hashing(file)
+        archive.addfile(info, reader)
+    if reader.digest.hexdigest() != digest:
+        # Uploads are never rewritten in place; one that was cannot be vouched for.
+        raise RuntimeError(f"{name} changed while it was being backed up")
+
+
+class _Hashing(io.RawIOBase):
+    """A reader that passes ``source`` on and keeps the sha256 and size of what it passed."""
+
+    def __init__(self, source):
+        self.source = source
+        self.digest = hashlib.sha256()
+        self.size = 0
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        chunk = self.source.read(size)
+        self.digest.update(chunk)
+        self.size += len(chunk)
+        return chunk
+
+    def readinto(self, buffer):
+        chunk = self.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
 
 
 def _sha256(path):
@@ -315,7 +359,7 @@ def _check_members(archive, wanted):
     """Refuse an archive holding anything but the manifest, the rows and the listed media files.
 
     Nothing is extracted by a name the manifest does not list, so no member can write outside
-    MEDIA_ROOT.
+    media storage.
     """
     names = set()
     for member in archive:
@@ -331,20 +375,21 @@ def _check_members(archive, wanted):
             raise RestoreRefused(f"备份文件中的文件名不安全：{name}。未做任何改动。")
 
 
-def _require_empty(using, media_root):
+def _require_empty(using):
     counts = row_counts(using)
     found = {label: count for label, count in counts.items() if count and label not in SEEDED}
-    files = media_root.is_dir() and any(p.is_file() for p in media_root.rglob("*"))
+    files = next(storage.walk(default_storage), None) is not None
     if found or files:
         what = [f"{label} {count} 行" for label, count in sorted(found.items())[:5]]
         if files:
-            what.append(f"媒体目录 {media_root} 中已有文件")
+            where = getattr(default_storage, "bucket_name", None) or settings.MEDIA_ROOT
+            what.append(f"媒体存储 {where} 中已有文件")
         raise RestoreRefused(
             "只能恢复到空的实例，这里已有内容（" + "；".join(what) + "），未做任何改动。\n"
             "请先准备一个空实例：\n"
             "  1. 新建空数据库：PostgreSQL 上执行 dropdb bulletin && createdb bulletin"
             "（docker compose 部署可先 docker compose down，再删除数据库卷）；\n"
-            "  2. 清空媒体目录 MEDIA_ROOT（docker compose 部署删除媒体卷）；\n"
+            "  2. 清空媒体目录 MEDIA_ROOT（docker compose 部署删除媒体卷），媒体存在对象存储时清空存储桶；\n"
             "  3. 运行 python manage.py migrate 建表（不要创建管理员账号，账号在备份里）；\n"
             "  4. 再运行 python manage.py restore 备份文件.tar.gz。"
         )
@@ -361,15 +406,15 @@ def _require_migrations(archived, using):
         )
 
 
-def _extract_media(archive, member, entry, media_root):
-    target = media_root / PurePosixPath(member.name).relative_to(MEDIA)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    with archive.extractfile(member) as source, target.open("xb") as file:
-        while chunk := source.read(CHUNK):
-            digest.update(chunk)
-            file.write(chunk)
-    if digest.hexdigest() != entry["sha256"] or target.stat().st_size != entry["size"]:
-        target.unlink()
+def _extract_media(archive, member, entry):
+    """Stream a media member into storage under its name; returns the name."""
+    name = PurePosixPath(member.name).relative_to(MEDIA).as_posix()
+    if default_storage.exists(name):
+        raise RestoreRefused(f"媒体文件 {name} 已存在，未覆盖。数据库未做改动。")
+    with archive.extractfile(member) as source:
+        reader = _Hashing(source)
+        saved = default_storage.save(name, File(reader, name=name))
+    if saved != name or reader.digest.hexdigest() != entry["sha256"] or reader.size != entry["size"]:
+        default_storage.delete(saved)
         raise RestoreRefused(f"媒体文件 {entry['path']} 与备份清单不符，备份可能已损坏。数据库未做改动。")
-    return target
+    return name

@@ -250,6 +250,41 @@ STORAGES = {
     },
 }
 
+# Media in an S3-compatible bucket (AWS S3, MinIO, Ceph, R2 …) instead of MEDIA_ROOT, for
+# processes on more than one machine: set AWS_STORAGE_BUCKET_NAME (and for anything but AWS
+# itself AWS_S3_ENDPOINT_URL). Originals are private; readers fetch what they may see from the
+# bucket's public/ prefix, which `manage.py sync_media` opens to them, directly or through a CDN
+# at AWS_S3_CUSTOM_DOMAIN; staff get signed addresses valid MEDIA_SIGNED_URL_SECONDS
+# (publishing/storage.py).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=300)
+if AWS_STORAGE_BUCKET_NAME:
+    _bucket = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        # Empty: boto3 finds credentials itself (an instance role, ~/.aws).
+        "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+        "signature_version": "s3v4",
+        # No ACLs: many S3-compatible servers ignore them; the bucket policy decides.
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "publishing.storage.PrivateS3Storage",
+        "OPTIONS": {**_bucket, "custom_domain": None, "querystring_expire": MEDIA_SIGNED_URL_SECONDS},
+    }
+    STORAGES["public_media"] = {
+        "BACKEND": "publishing.storage.PublicS3Storage",
+        "OPTIONS": {
+            **_bucket,
+            "location": "public",
+            "querystring_auth": False,
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default=None),
+        },
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background jobs (django-tasks, with retries and de-duplication from publishing.jobs): mail,

@@ -1,54 +1,42 @@
 """Uploaded files readers may fetch, and only those.
 
-Uploads stay where storage puts them, ``MEDIA_ROOT/<name>``. What readers may fetch is the
-*public tree*, ``MEDIA_ROOT/public/``: a relative symbolic link to each file of content readers
-see and to each of its renditions. This module knows no content: each model that holds files
+Uploads stay where storage puts them, private, under their names. What readers may fetch is the
+*public tree*, which holds each file of content readers see and each of its renditions: on disk
+``MEDIA_ROOT/public/``, of relative symbolic links, in a bucket its ``public/`` prefix, of copies
+(``publishing.storage`` keeps both; the rule here is one). This module knows no content: each model that holds files
 declares them beside its fields (``public_files =`` :class:`PublicFiles`: its file fields, the rich
 text that shows images by address, and who may see them in any state), what readers see of it is
 its queryset's ``public()``, and each piece of content names the files it holds, or held, with
 its ``media_files()``.
 
-nginx answers ``/media/<name>`` from the public tree alone and passes anything else to the app,
-whose view (``bulletin.views.media_file``) asks here: staff who may see the content get the file
+nginx answers ``/media/<name>`` from the public tree alone and passes anything else to the app
+(in a bucket, the app answers every ``/media/`` address, with a redirect), whose view (``bulletin.views.media_file``) asks here: staff who may see the content get the file
 (and so does whoever else the site lets in, an outside expert reading a share link); readers get
 it once ``public()`` says the content is theirs (a scheduled publication whose time has come), and
-it is linked then, so that nginx serves it from the next request on. Everyone else gets a 404, as
+it is linked then, so that it is served without the app from the next request on. Everyone else gets a 404, as
 for a file that does not exist.
 
 Links follow what readers see: :func:`readers_see`, which the workflow calls after every change
 readers notice, links and unlinks the files of what changed once the change commits;
 ``manage.py sync_media`` (:func:`sync`) puts the whole tree right, after an upgrade or a restore.
-The tree holds links only: a backup skips them and holds every file once.
+A backup skips the tree and holds every file once.
 """
 
 import html
-import mimetypes
-import os
 import re
-import secrets
-import shutil
 from dataclasses import dataclass
 from functools import cache, reduce
 from operator import or_
-from pathlib import Path
-from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
-from publishing import images
-
-PUBLIC_FOLDER = "public"
-# nginx's internal location for any stored file, reached only by the app's X-Accel-Redirect.
-PROTECTED_URL = "/protected-media/"
-# Uploaded files are inert whoever sends them; nginx sends the same policy (deploy/nginx.conf).
-POLICY = "default-src 'none'; sandbox"
-PUBLIC_MAX_AGE = 30 * 24 * 3600
+from publishing import images, storage
+from publishing.storage import PUBLIC_FOLDER, PUBLIC_MAX_AGE
 
 SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.IGNORECASE)
 
@@ -94,14 +82,6 @@ def _file_fields():
 @cache
 def _rich_text():
     return tuple(Use(model, field, files.permission) for model, files in _declared() for field in files.rich_text)
-
-
-def _root():
-    return Path(settings.MEDIA_ROOT)
-
-
-def _public_root():
-    return _root() / PUBLIC_FOLDER
 
 
 def _in_rich_text(name):
@@ -196,6 +176,7 @@ def _unlink_unheld():
 def sync():
     """Make the public tree hold exactly the files of what readers see now (and their renditions),
     whatever it held before; returns how many links were made and how many removed."""
+    storage.public_tree().open_to_readers()
     wanted = _all_visible()
     present = {images.original_of(name) for name in _linked_under("")}
     made = sum(_link(name) for name in wanted)
@@ -206,48 +187,25 @@ def sync():
 
 def _linked_under(folder):
     """The names in the public tree under ``folder`` (one of storage's, or "" for all)."""
-    start = len(str(_public_root())) + 1
-    return {os.path.join(path, file)[start:] for path, _, files in os.walk(_public_root() / folder) for file in files}
+    return storage.public_tree().names(folder)
 
 
 def _link(name):
-    """Link the stored file ``name`` and its renditions into the public tree; returns how many
-    links are new."""
-    made = 0
-    for stored in (name, *_renditions_of(name)):
-        target, link = _root() / stored, _public_root() / stored
-        relative = os.path.relpath(target, link.parent)
-        if not target.is_file() or (link.is_symlink() and os.readlink(link) == relative):
-            continue
-        link.parent.mkdir(parents=True, exist_ok=True)
-        # Made beside it and renamed over it: nginx never finds the name half made.
-        temporary = link.with_name(f".{secrets.token_hex(8)}.tmp")
-        os.symlink(relative, temporary)
-        os.replace(temporary, link)
-        made += 1
-    return made
+    """Put the stored file ``name`` and its renditions into the public tree; returns how many
+    are new there."""
+    tree = storage.public_tree()
+    return sum(tree.add(stored) for stored in (name, *_renditions_of(name)))
 
 
 def _renditions_of(name):
-    folder = _root() / images.RENDITIONS_FOLDER / name
-    if not folder.is_dir():
-        return []
-    return [f"{images.RENDITIONS_FOLDER}/{name}/{entry.name}" for entry in os.scandir(folder) if entry.is_file()]
+    return list(storage.walk(default_storage, f"{images.RENDITIONS_FOLDER}/{name}"))
 
 
 def _unlink(name):
     """Take the stored file ``name`` and its renditions out of the public tree; returns how many
-    links went."""
-    removed = 0
-    link = _public_root() / name
-    if link.is_symlink() or link.is_file():
-        link.unlink(missing_ok=True)
-        removed += 1
-    renditions = _public_root() / images.RENDITIONS_FOLDER / name
-    if renditions.is_dir() and not renditions.is_symlink():
-        removed += sum(1 for _ in renditions.iterdir())
-        shutil.rmtree(renditions, ignore_errors=True)
-    return removed
+    went."""
+    tree = storage.public_tree()
+    return tree.remove(name) + tree.remove_folder(f"{images.RENDITIONS_FOLDER}/{name}")
 
 
 # Answering for files the public tree lacks ---------------------------------------------------------
@@ -258,13 +216,12 @@ def stored_file(name):
     parts = name.split("/")
     if parts[0] == PUBLIC_FOLDER or {"", ".", ".."} & set(parts) or "\\" in name or "\0" in name:
         return False
-    path = _root() / name
-    return path.is_file() and not path.is_symlink()
+    return storage.public_tree().is_original(name)
 
 
 def is_linked(name):
-    """Whether ``name`` is in the public tree, where nginx finds it without asking the app."""
-    return (_public_root() / name).is_file()
+    """Whether ``name`` is in the public tree, where readers fetch it without asking the app."""
+    return storage.public_tree().holds(name)
 
 
 def may_preview(user, name):
@@ -282,15 +239,11 @@ def may_preview(user, name):
 
 
 def response(name, *, public):
-    """The stored file ``name``: handed to nginx with X-Accel-Redirect when
-    ``MEDIA_ACCEL_REDIRECT`` is on (production), sent by the app otherwise. Only a ``public``
-    file may be kept by caches."""
-    if settings.MEDIA_ACCEL_REDIRECT:
-        answer = HttpResponse(content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
-        answer["X-Accel-Redirect"] = PROTECTED_URL + quote(name)
-    else:
-        answer = FileResponse((_root() / name).open("rb"))
-        answer["Content-Security-Policy"] = POLICY
+    """The stored file ``name``, as the storage in use hands it over (``publishing.storage``): on
+    disk, through nginx's X-Accel-Redirect when ``MEDIA_ACCEL_REDIRECT`` is on (production), sent
+    by the app otherwise; in a bucket, a redirect to its public copy or to a short-lived signed
+    address. Only a ``public`` file may be kept by caches."""
+    answer = storage.public_tree().response(name, public=public)
     if public:
         patch_cache_control(answer, public=True, max_age=PUBLIC_MAX_AGE)
     else:

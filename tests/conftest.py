@@ -3,19 +3,28 @@
 Data comes from ``tests.factories``; the fixtures here only name the objects most tests need.
 """
 
+import logging
+import os
 import re
+import secrets
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 
+import boto3
 import html5lib
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from moto.server import ThreadedMotoServer
 
 from bulletin import workflow
+from publishing import storage
 from tests import factories as make
 
 # Users and clients ------------------------------------------------------------------------------
@@ -31,6 +40,24 @@ def editor(db):
 def chief_editor(db):
     """A staff user in the 主编 group: manages issues and sections as well as content."""
     return make.staff(make.CHIEF_EDITOR, username="chief")
+
+
+def logged_in(user):
+    """A browser of its own, logged in as ``user``."""
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """``commit(action)``: run it, then what it leaves for after its commit, as a request would."""
+
+    def run(action):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action()
+
+    return run
 
 
 @pytest.fixture
@@ -115,6 +142,90 @@ def media_root(settings, tmp_path):
     """Uploaded files of each test go to a fresh temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+# Object storage ------------------------------------------------------------------------------------
+
+# .ci/run starts moto's S3 server and names it here; without it the tests start one themselves.
+S3_SERVER = "S3_TEST_ENDPOINT_URL"
+S3_KEYS = {"access_key": "bulletin-test", "secret_key": "bulletin-test-secret"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """The address of a real S3 server on loopback (moto's, in server mode), spoken to over HTTP."""
+    if os.environ.get(S3_SERVER):
+        yield os.environ[S3_SERVER]
+        return
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # a line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@dataclass
+class Bucket:
+    endpoint: str
+    name: str
+    client: object
+
+    def listed(self, prefix=""):
+        pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name, Prefix=prefix)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", ()))
+
+    def read(self, key):
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+    def anonymous_get(self, url):
+        """``(status, body)`` of ``url`` fetched as a reader's browser would, with no credentials."""
+        try:
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                return answer.status, answer.read()
+        except urllib.error.HTTPError as error:
+            return error.code, b""
+
+
+@pytest.fixture
+def s3(settings, s3_endpoint):
+    """Media of this test in a new, empty bucket of the S3 server, configured as config.settings
+    does when AWS_STORAGE_BUCKET_NAME is set; the bucket is opened to readers as sync_media does."""
+    name = f"bulletin-{secrets.token_hex(6)}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["access_key"],
+        aws_secret_access_key=S3_KEYS["secret_key"],
+    )
+    client.create_bucket(Bucket=name)
+    bucket = {
+        "bucket_name": name,
+        "endpoint_url": s3_endpoint,
+        "region_name": "us-east-1",
+        **S3_KEYS,
+        "signature_version": "s3v4",
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "publishing.storage.PrivateS3Storage",
+            "OPTIONS": {**bucket, "custom_domain": None, "querystring_expire": 60},
+        },
+        "public_media": {
+            "BACKEND": "publishing.storage.PublicS3Storage",
+            "OPTIONS": {**bucket, "location": "public", "querystring_auth": False},
+        },
+    }
+    storage.public_tree().open_to_readers()
+    yield Bucket(s3_endpoint, name, client)
+    keys = Bucket(s3_endpoint, name, client).listed()
+    for start in range(0, len(keys), 1000):
+        client.delete_objects(Bucket=name, Delete={"Objects": [{"Key": key} for key in keys[start : start + 1000]]})
+    client.delete_bucket(Bucket=name)
 
 
 @pytest.fixture(autouse=True)

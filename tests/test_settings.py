@@ -124,3 +124,23 @@ def test_the_admin_review_pages_and_editor_uploads_move_with_admin_url():
         "/editorial-7f3k/review/queue/",
         "/editorial-7f3k/editor/images/",
     ]
+
+
+def media_storage(**environment):
+    show = (
+        "import django; django.setup(); from django.conf import settings;"
+        "from django.core.files.storage import storages; d = storages['default'];"
+        "print(type(d).__name__, 'public_media' in settings.STORAGES, d.url('a/b.jpg'))"
+    )
+    result = run_with_settings([sys.executable, "-c", show], DEBUG="1", LOG_LEVEL="WARNING", **environment)
+    return result.stdout.split()[-3:]
+
+
+def test_media_stay_on_disk_without_a_bucket():
+    assert media_storage() == ["FileSystemStorage", "False", "/media/a/b.jpg"]
+
+
+def test_a_bucket_name_puts_media_in_the_bucket_at_the_same_addresses():
+    bucket = media_storage(AWS_STORAGE_BUCKET_NAME="bulletin-media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000")
+
+    assert bucket == ["PrivateS3Storage", "True", "/media/a/b.jpg"]

@@ -11,7 +11,6 @@ from urllib.parse import quote, unquote
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from bulletin import workflow
 from bulletin.models import Article, ArticlePhoto, IssuePrint, ShareLink
 from publishing import images, media
 from tests import factories as make
+from tests.conftest import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -45,27 +45,10 @@ def renditions_of(name):
     return [unquote(source.url.removeprefix("/media/")) for source in (*picture.fallback, *picture.webp)]
 
 
-def logged_in(user):
-    browser = Client()
-    browser.force_login(user)
-    return browser
-
-
 @pytest.fixture
 def staff(editor):
     """A second browser, an editor's (who may view articles, issues, people and events)."""
     return logged_in(editor)
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """``commit(action)``: run it, then what it leaves for after its commit, as a request would."""
-
-    def run(action):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action()
-
-    return run
 
 
 @pytest.fixture

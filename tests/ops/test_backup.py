@@ -17,7 +17,7 @@ from bulletin import backup
 from bulletin.models import Article, Issue, Section
 from events.models import Event
 from people.models import Person
-from publishing import media, pagecache
+from publishing import media, pagecache, storage
 from publishing.models import WorkflowLog
 from tests import factories as make
 from website import demo
@@ -238,3 +238,41 @@ def test_an_archive_made_before_the_review_models_moved_to_the_platform_restores
 
     assert list(WorkflowLog.objects.values_list("action", "stage_name", "actor__username")) == decisions
     assert Article.objects.get(pk=article.pk).status == "approved"
+
+
+def every_stored(bucket):
+    """The originals in the bucket, by name; its public/ copies are made from the rows."""
+    return {key: bucket.read(key) for key in bucket.listed() if not key.startswith("public/")}
+
+
+def test_a_backup_of_media_in_a_bucket_restores_into_an_empty_bucket(migrated_database, tmp_path, s3, client):
+    demo.load()
+    issue = Issue.objects.get(year=2026, number=5)
+    issue.cover_image = make.image_upload("封面.jpg", size=(300, 420))
+    issue.save()
+    media.sync()
+    rows, files = every_row(), every_stored(s3)
+    public = s3.listed("public/")
+    archive = backup_to(tmp_path / "bulletin.tar.gz")
+
+    with tarfile.open(archive) as opened:
+        archived = {name.removeprefix("media/") for name in opened.getnames() if name.startswith("media/")}
+    call_command("flush", interactive=False)
+    for key in s3.listed():
+        s3.client.delete_object(Bucket=s3.name, Key=key)
+    call_command("restore", str(archive), stdout=io.StringIO())
+
+    assert archived == set(files) and len(files) > 1
+    assert every_row() == rows
+    assert every_stored(s3) == files
+    assert s3.listed("public/") == public
+    cover = Issue.objects.get(year=2026, number=5).cover_image.name
+    assert s3.anonymous_get(storage.public_tree().public.url(cover)) == (200, files[cover])
+
+
+def test_restore_into_a_bucket_that_holds_files_is_refused(migrated_database, tmp_path, s3):
+    archive = backup_to(tmp_path / "bulletin.tar.gz")
+    s3.client.put_object(Bucket=s3.name, Key="photos/left.jpg", Body=b"left over")
+
+    with pytest.raises(CommandError, match=f"媒体存储 {s3.name} 中已有文件"):
+        call_command("restore", str(archive), stdout=io.StringIO())

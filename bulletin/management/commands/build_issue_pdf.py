@@ -44,4 +44,4 @@ class Command(BaseCommand):
         if edition.state != IssuePrint.State.READY:
             raise CommandError(f"{edition}生成失败：{edition.error}")
         proof = "（样稿）" if edition.proof else ""
-        self.stdout.write(self.style.SUCCESS(f"{edition}{proof}：共 {edition.page_total} 页，文件 {edition.file.path}"))
+        self.stdout.write(self.style.SUCCESS(f"{edition}{proof}：共 {edition.page_total} 页，文件 {edition.file.name}"))
