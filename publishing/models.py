@@ -92,7 +92,7 @@ class DerivedFieldsModel(models.Model):
 
     def derive_fields(self, update_fields=None):
         """Fill the derived fields. ``update_fields`` is what the save writes (None: everything),
-        so that costly ones (segmenting a long text) are left alone when they would not be written.
+        so that costly ones (the search text of a long body) are left alone when they would not be written.
         Abstract models that fill their own (``Reviewable``, ``Searchable``) call ``super()``, so
         that they combine."""
 
@@ -114,7 +114,7 @@ def writes(update_fields, names):
 class Searchable(DerivedFieldsModel):
     """Content readers find through ``publishing.search``.
 
-    The segmented text is derived on save from the fields the model names in
+    The search text (``publishing.search``) is derived on save from the fields the model names in
     ``search_title_from`` (what counts most: a title, a name) and ``search_body_from``.
     """
 
@@ -124,7 +124,7 @@ class Searchable(DerivedFieldsModel):
     search_title = models.TextField("检索用标题", blank=True, default="", editable=False)
     search_body = models.TextField("检索用正文", blank=True, default="", editable=False)
     # The two above as PostgreSQL's tsvector (NULL elsewhere): ranking reads it instead of
-    # segmenting every matching body again, which took seconds for a common word.
+    # parsing every matching body again, which took seconds for a common word.
     search_document = SearchVectorField("检索文档", null=True, editable=False)
 
     class Meta:
@@ -136,7 +136,7 @@ class Searchable(DerivedFieldsModel):
             self.derive_search_fields()
 
     def derive_search_fields(self):
-        """Fill the segmented text ``publishing.search`` reads; the title counts more than the body."""
+        """Fill the search text ``publishing.search`` reads; the title counts more than the body."""
         self.search_title, self.search_body = search.texts(self, self.search_title_from, self.search_body_from)
         self.search_document = search.document(self.search_title, self.search_body)
 

@@ -181,7 +181,7 @@ def parse_query(raw):
 
 
 def _part(piece):
-    words = tokenizer().lcut(piece, HMM=False) if len(piece) > 2 and re.match(f"[{HAN}]", piece) else [piece]
+    words = tokenizer().lcut(piece, HMM=False) if len(piece) > 2 and CHARACTER.match(piece) else [piece]
     # Only whole words: a lone character (the 霍 of 霍金花) would find a name's parts anywhere.
     apart = tuple(Term.of(word) for word in words) if len(words) > 1 and min(map(len, words)) > 1 else ()
     return Part(term=Term.of(piece), apart=apart)
@@ -195,9 +195,9 @@ def search_vector():
 
 
 def document(title, body):
-    """The stored tsvector of a row's segmented title and body: an expression to save on
+    """The stored tsvector of a row's search title and body: an expression to save on
     PostgreSQL (the same document as ``search_vector()``), None on other databases. Searching
-    and ranking read it rather than segmenting every candidate's text again."""
+    and ranking read it rather than parsing every candidate's text again."""
     if connection.vendor != "postgresql":
         return None
     return _vector(title, body)
