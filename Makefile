@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development values, set explicitly: the settings themselves are safe by default (DEBUG off).
 DEV := DEBUG=1
 
-.PHONY: run test check lint lock install install-test smoke
+.PHONY: run test check lint lock install install-test smoke smoke-nodes
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更新的版本"; exit 1; }
@@ -46,3 +46,8 @@ check: lint
 # Redis and PostgreSQL faults and a wrk load test (deploy/smoke.py). Stops and restarts both services.
 smoke: install
 	$(BIN)/python deploy/smoke.py
+
+# Two web nodes sharing only PostgreSQL, Redis and an S3 bucket (moto's server), behind nginx's
+# upstream, with a worker (deploy/two_nodes.py): uploads and publishing seen across the nodes.
+smoke-nodes: install-test
+	$(BIN)/python deploy/two_nodes.py

@@ -33,3 +33,7 @@ errorlog = "-"
 # Trust X-Forwarded-* only from nginx. In Compose nginx is another container, so the compose file
 # sets this to the (private) network; on a single host with nginx beside gunicorn, loopback.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn's control socket lives at one path per user ($HOME/.gunicorn/gunicorn.ctl): a second
+# gunicorn on the same host (another node, a blue-green deploy) would take it over from the first.
+# Nothing here uses it; workers are managed with signals.
+control_socket_disable = True

@@ -81,16 +81,7 @@ class Gunicorn(smoke_stack.Gunicorn):
     """gunicorn.conf.py as in production; ``app`` may name another WSGI application (the floor)."""
 
     def __init__(self, env, log_path, app="config.wsgi:application"):
-        self.log_path = log_path
-        self.log = open(log_path, "w")  # noqa: SIM115 -- closed in stop()
-        self.process = subprocess.Popen(
-            [smoke_stack.GUNICORN, "--config", "gunicorn.conf.py", app],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        super().__init__(env, log_path, app=app)
         self.port = int(env["GUNICORN_BIND"].rsplit(":", 1)[1])
         smoke_stack.wait_until_serving(smoke_stack.Client(self.port), self)
 

@@ -97,7 +97,7 @@ def main():
         check(status == 200, f"/readyz answered {status} with PostgreSQL and Redis up")
 
         paths = reader_and_editor_pages(client, admin_login_path)
-        proxy = Nginx(workdir, port, environment["STATIC_ROOT"], environment["MEDIA_ROOT"])
+        proxy = Nginx(workdir, [port], environment["STATIC_ROOT"], environment["MEDIA_ROOT"])
         proxy.wait()
         through_nginx(proxy, paths, admin_login_path, environment["MEDIA_ROOT"])
         redis_outage(client, paths)

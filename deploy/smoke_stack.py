@@ -147,13 +147,13 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def production_environment(port, workdir):
+def production_environment(port, workdir, **names):
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "BULLETIN_"))}
-    environment.update(production_variables(port, workdir))
+    environment.update(production_variables(port, workdir, **names))
     return environment
 
 
-def production_variables(port, workdir):
+def production_variables(port, workdir, *, database=DATABASE, redis_db=REDIS_DB):
     """What differs from the process's environment: production settings for plain-http loopback."""
     return dict(
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -162,8 +162,8 @@ def production_variables(port, workdir):
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_URL=f"http://127.0.0.1:{port}",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
-        REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{database}",
+        REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
         MEDIA_ACCEL_REDIRECT="1",
@@ -180,13 +180,15 @@ def production_variables(port, workdir):
     )
 
 
-class Gunicorn:
-    def __init__(self, environment, log_path):
+class Process:
+    """A long-running process of the stack, its output in a log file; stopped as compose stops it."""
+
+    def __init__(self, command, environment, log_path, *, cwd=ROOT):
         self.log_path = log_path
         self.log = open(log_path, "w")  # noqa: SIM115 -- closed in stop()
         self.process = subprocess.Popen(
-            [GUNICORN, *GUNICORN_ARGS],
-            cwd=ROOT,
+            command,
+            cwd=cwd,
             env=environment,
             stdout=self.log,
             stderr=subprocess.STDOUT,
@@ -212,6 +214,19 @@ class Gunicorn:
         return ""
 
 
+class Gunicorn(Process):
+    """gunicorn as the Dockerfile starts it; ``app`` may name another WSGI application."""
+
+    def __init__(self, environment, log_path, *, cwd=ROOT, app=GUNICORN_ARGS[-1]):
+        config = "gunicorn.conf.py"
+        if cwd != ROOT:
+            # A node in a working directory of its own: the code and its settings are found from
+            # the project, nothing from the current directory.
+            config = str(ROOT / config)
+            environment = {**environment, "PYTHONPATH": str(ROOT)}
+        super().__init__([GUNICORN, "--config", config, app], environment, log_path, cwd=cwd)
+
+
 def wait_until_serving(client, server, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -231,14 +246,15 @@ class Nginx:
     each is replaced exactly where the file has it, so a change there fails here first.
     """
 
-    def __init__(self, workdir, app_port, static_root, media_root):
+    def __init__(self, workdir, app_ports, static_root, media_root):
         self.http_port, self.https_port = free_port(), free_port()
         tls = workdir / "tls"
         first_run = _load("first_run", ROOT / "deploy" / "first_run.py")
         first_run.ensure_certificate(tls, ["localhost", "127.0.0.1"])
         site = (ROOT / "deploy" / "nginx.conf").read_text()
         for original, replacement, times in (
-            ("server web:8000;", f"server 127.0.0.1:{app_port};", 1),
+            # One or several web nodes behind the upstream.
+            ("server web:8000;", " ".join(f"server 127.0.0.1:{port};" for port in app_ports), 1),
             ("listen 80 default_server;", f"listen 127.0.0.1:{self.http_port} default_server;", 1),
             (
                 "listen 443 ssl http2 default_server;",
