@@ -41,6 +41,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from publishing import media, storage
+from publishing.querysets import in_batches
 
 FORMAT = "bulletin-backup"
 VERSION = 1
@@ -236,7 +237,8 @@ def _dump(file, using):
             meta = model._meta
             if meta.label_lower in excluded or meta.proxy or meta.swapped or not meta.managed:
                 continue
-            yield from model._base_manager.using(using).order_by(meta.pk.name).iterator(chunk_size=2000)
+            for batch in in_batches(model._base_manager.using(using), 2000):
+                yield from batch
 
     serializers.serialize(
         "json",

@@ -117,6 +117,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode (docker-compose's pgbouncer service) a connection is
+    # lent to a client for one transaction at a time, so nothing may outlive a transaction on it:
+    # the app sets only SET LOCAL and takes no session locks, and .iterator()'s server-side
+    # cursors, which Django holds across transactions outside an atomic block, are turned off.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
     DATABASES["default"]["TEST"] = {"CHARSET": "UTF8", "TEMPLATE": "template0"}
 
 REDIS_URL = env("REDIS_URL", default="")

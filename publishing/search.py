@@ -33,6 +33,7 @@ from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from publishing.querysets import in_batches
 from publishing.sanitize import RichTextField, text_content
 from publishing.segmenter import tokenizer
 
@@ -434,7 +435,7 @@ def reindex(rows, title_from, body_from, *, batch_size=None):
     )
     if with_document:
         rows = rows.annotate(without_document=_is(Q(search_document__isnull=True)))
-    for batch in _batches(rows.only(*title_from, *body_from, *SEARCH_FIELDS), batch_size or BATCH_SIZE):
+    for batch in in_batches(rows.only(*title_from, *body_from, *SEARCH_FIELDS), batch_size or BATCH_SIZE):
         changed = []
         for row in batch:
             title, body = texts(row, title_from, body_from)
@@ -449,15 +450,6 @@ def reindex(rows, title_from, body_from, *, batch_size=None):
                 changed, (*SEARCH_FIELDS, DOCUMENT_FIELD) if with_document else SEARCH_FIELDS
             )
         yield len(batch), len(changed)
-
-
-def _batches(rows, size):
-    """``rows`` in lists of ``size`` by primary key, each read by a query of its own."""
-    rows = rows.order_by("pk")
-    batch = list(rows[:size])
-    while batch:
-        yield batch
-        batch = list(rows.filter(pk__gt=batch[-1].pk)[:size]) if len(batch) == size else []
 
 
 class AddSearchIndex(SearchOperation):

@@ -144,3 +144,15 @@ def test_a_bucket_name_puts_media_in_the_bucket_at_the_same_addresses():
     bucket = media_storage(AWS_STORAGE_BUCKET_NAME="bulletin-media", AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000")
 
     assert bucket == ["PrivateS3Storage", "True", "/media/a/b.jpg"]
+
+
+def test_transaction_pooling_turns_off_what_would_outlive_a_transaction():
+    show = [
+        sys.executable,
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])",
+    ]
+    database = {**PRODUCTION, "DATABASE_URL": "postgres://bulletin@pgbouncer:5432/bulletin"}
+    direct = run_with_settings(show, **database)
+    pooled = run_with_settings(show, **database, DATABASE_TRANSACTION_POOLING="1")
+    assert (direct.stdout.strip(), pooled.stdout.strip()) == ("False", "True"), direct.stderr + pooled.stderr

@@ -318,3 +318,35 @@ def test_the_app_starts_from_a_copied_env_example_as_compose_passes_it(compose, 
     )
     assert deploy_check.returncode == 0, deploy_check.stderr
     assert "System check identified no issues" in deploy_check.stdout
+
+
+def test_the_long_running_services_reach_postgresql_through_pgbouncer_in_transaction_mode(compose):
+    pgbouncer = load_module("deploy/pgbouncer.py", "bulletin_pgbouncer")
+    services = compose["services"]
+    bouncer = services["pgbouncer"]["environment"]
+    db = services["db"]["environment"]
+    # The mode and pool CI's tests and bench/ run through are the ones compose runs.
+    assert bouncer["POOL_MODE"] == pgbouncer.POOL_MODE == "transaction"
+    assert int(bouncer["DEFAULT_POOL_SIZE"]) == pgbouncer.POOL_SIZE
+    assert (bouncer["DB_HOST"], bouncer["DB_NAME"], bouncer["DB_USER"]) == (
+        "db",
+        db["POSTGRES_DB"],
+        db["POSTGRES_USER"],
+    )
+    assert bouncer["DB_PASSWORD"] == db["POSTGRES_PASSWORD"]
+    password = re.search(r":-([^}]*)\}", db["POSTGRES_PASSWORD"]).group(1)
+    for name in ("web", "worker", "scheduler"):
+        environment = services[name]["environment"]
+        pooled = interpolated(environment["DATABASE_URL"], {})
+        assert pooled == f"postgres://{db['POSTGRES_USER']}:{password}@pgbouncer:5432/{db['POSTGRES_DB']}", name
+        assert environment["DATABASE_TRANSACTION_POOLING"] == "1", name
+        assert "pgbouncer" in services[name]["depends_on"], name
+    # Migrations and maintenance commands connect directly, with .env's DATABASE_URL.
+    assert "DATABASE_URL" not in services["migrate"]["environment"]
+
+
+def test_ci_runs_the_tests_that_race_connections_through_pgbouncer():
+    ci = (ROOT / ".ci" / "run").read_text()
+    pooled = re.search(r"DATABASE_TRANSACTION_POOLING=1 .*?\n(?:.*\\\n)*.*", ci)
+    assert pooled and "deploy/pgbouncer.py" in ci
+    assert "tests/bulletin/test_races.py" in pooled.group(0) and "tests/ops" in pooled.group(0)

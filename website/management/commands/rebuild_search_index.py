@@ -1,5 +1,5 @@
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 from tqdm import tqdm
 
 from bulletin.models import Article
@@ -27,9 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500, help="每批读取和写回数据库的行数（默认 500）")
 
     def handle(self, *args, batch_size=500, verbosity=1, **options):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET gin_pending_list_limit = '{PENDING_ENTRIES}'")
         written = {model: self.rebuild(model, batch_size, verbosity) for model in (Article, Person, Event)}
         # Search results come from this text: cached result pages start over.
         pagecache.content_changed()
@@ -43,9 +40,9 @@ class Command(BaseCommand):
         with tqdm(
             total=rows.count(), desc=str(model._meta.verbose_name_plural), unit="条", disable=verbosity == 0
         ) as progress:
-            for read, changed in search.reindex(
-                rows, model.search_title_from, model.search_body_from, batch_size=batch_size
-            ):
+            batches = search.reindex(rows, model.search_title_from, model.search_body_from, batch_size=batch_size)
+            while step := self.next_batch(batches):
+                read, changed = step
                 progress.update(read)
                 written, since_vacuum = written + changed, since_vacuum + changed
                 if since_vacuum >= VACUUM_EVERY:
@@ -53,6 +50,16 @@ class Command(BaseCommand):
                     since_vacuum = 0
         self.vacuum(model, analyze=True)
         return written
+
+    def next_batch(self, batches):
+        # Each batch in a transaction with the setting made for it alone (SET LOCAL): a session's
+        # SET would outlive the transaction on a pooled connection (PgBouncer's transaction mode)
+        # and reach whichever client is given that server connection next.
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(f"SET LOCAL gin_pending_list_limit = '{PENDING_ENTRIES}'")
+            return next(batches, None)
 
     def vacuum(self, model, *, analyze=False):
         # VACUUM cannot run in a transaction: called inside one (by another command, or a test),
