@@ -92,6 +92,8 @@ def tables(results, json_path):
         lines += archive_lines("Large archive", large)
     lines += ["", "### Public pages", "", *page_table(main, large)]
     lines += ["", "### Static ceiling", "", *ceiling_table(main)]
+    if "pooling" in main:
+        lines += ["", "### Connection pooling (uncached pages)", "", *pooling_table(main["pooling"])]
     lines += ["", "### Admin (server time, in process, superuser)", "", *admin_table(main, large)]
     if "actions" in main:
         lines += ["", "### Editorial actions", "", *actions_table(main)]
@@ -164,6 +166,30 @@ def ceiling_table(main):
         f"| gunicorn + Django, cached page | {spread(home['cached']['rps'])} | "
         f"{ms(home['cached']['p99_ms']['median'])} | {home['cached']['rps']['median'] / home['nginx']['rps']['median']:.1%} |",
     ]
+
+
+def pooling_table(pooling):
+    setups = pooling["pages"]
+    pages = list(next(iter(setups.values())))
+    direct = setups["direct"]
+    lines = [
+        f"Four gunicorns side by side, interleaved; PgBouncer in transaction mode with "
+        f"{pooling['pool_size']} server connections. req/s: median (min–max); p99 in ms; the share is of "
+        "the direct, persistent setup's rate.",
+        "",
+        "| setup | "
+        + " | ".join(f"{PAGES[page]} req/s | p99 | share" for page in pages)
+        + " | new sessions per request |",
+        "|---|" + "---|---|---|" * len(pages) + "---|",
+    ]
+    for setup, figures in setups.items():
+        cells = []
+        for page in pages:
+            mode = figures[page]
+            share = mode["rps"]["median"] / direct[page]["rps"]["median"] if mode["rps"]["median"] else 0
+            cells += [rate(mode), ms(mode["p99_ms"]["median"], 1), f"{share:.0%}"]
+        lines.append(f"| {setup} | " + " | ".join(cells) + f" | {pooling['sessions_per_request'][setup]:.2f} |")
+    return lines
 
 
 def admin_table(main, large):

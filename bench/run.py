@@ -8,8 +8,11 @@ Every figure goes to ``bench/results/<date>.json``.
    and a bare WSGI callable under gunicorn (the floor); wrk runs against all three, interleaved,
    each page cached (Redis) and uncached, ``--runs`` times: medians and spread.
 4. The memory of each gunicorn worker once every page has been served.
-5. Admin pages and editorial actions, timed in one process.
-6. The large archive (100,800 articles): the same pages uncached, and the admin.
+5. Connection pooling: uncached pages with gunicorn connected to PostgreSQL directly and through
+   PgBouncer in transaction mode (deploy/pgbouncer.py), each keeping its connections and opening
+   one per request; interleaved. ``--pooling`` runs only this, on the standard archive.
+6. Admin pages and editorial actions, timed in one process.
+7. The large archive (100,800 articles): the same pages uncached, and the admin.
 
 Run from the project root: ``bench/run`` (see ``--help``). Not part of the test suite.
 """
@@ -31,6 +34,7 @@ from pathlib import Path
 
 from bench import report, stack
 from deploy import smoke_stack
+from deploy.pgbouncer import POOL_SIZE, PgBouncer
 
 BENCH = Path(__file__).resolve().parent
 WORK = BENCH / ".work"
@@ -52,6 +56,7 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, help="wrk runs per page and mode (default 3)")
     parser.add_argument("--seconds", type=int, help="length of one wrk run (default 10, quick 2)")
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--pooling", action="store_true", help="only compare PostgreSQL directly and through PgBouncer")
     parser.add_argument(
         "--profile", metavar="PAGE", help="only show where PAGE's time goes (pyinstrument, standard archive)"
     )
@@ -75,6 +80,13 @@ def main(argv=None):
     }
     WORK.mkdir(exist_ok=True)
     main_size = "quick" if args.quick else "standard"
+    if args.pooling:
+        results["pooling"] = pooling_only(main_size, args.regenerate, runs, seconds, args.connections)
+        out = BENCH / "results" / f"{datetime.now(UTC):%Y-%m-%d}-pooling{'-quick' if args.quick else ''}.json"
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        print("\n".join(report.pooling_table(results["pooling"])))
+        step(f"Done: {out.relative_to(smoke_stack.ROOT)}")
+        return
     results["archive"] = archive(main_size, args.regenerate, results, runs, seconds, args.connections, full=True)
     if not args.quick and not args.no_large:
         results["large"] = archive("large", args.regenerate, results, runs, seconds, args.connections, full=False)
@@ -156,6 +168,8 @@ def archive(size, regenerate, results, runs, seconds, connections, *, full):
     finally:
         server.stop()
         stack.cancel_queries(database)
+    if full:
+        out["pooling"] = pooling(database, paths, runs, seconds, connections)
     step("Admin pages (in process, logged in as a superuser)")
     out["admin"] = in_process(env, "admin")
     for name, figures in out["admin"].items():
@@ -234,8 +248,9 @@ def quoted(path):
     return quote(path, safe="/?=&")
 
 
-def warm(database, port, paths, pages):
-    """Every page, cached and uncached, through every worker; check the cache answers as expected."""
+def warm(database, port, paths, pages=None):
+    """Every page, uncached and (with ``pages``) cached, through every worker; check the cache
+    answers as expected."""
     client = smoke_stack.Client(port)
     personal = dict([UNCACHED[0].split(": ", 1)])
     for name, path in paths.items():
@@ -246,7 +261,7 @@ def warm(database, port, paths, pages):
             if time.monotonic() > deadline:
                 break
         stack.cancel_queries(database)
-        if "error" in pages[name]:
+        if pages is None or "error" in pages[name]:
             continue
         client.get(quoted(path), timeout=FETCH_SECONDS)
         headers = client.get(quoted(path))[1]
@@ -308,6 +323,89 @@ def load_runs(database, port, paths, bodies, runs, seconds, connections):
                         flush=True,
                     )
     return {name: {mode: summarise(values) for mode, values in modes.items()} for name, modes in samples.items()}
+
+
+# Connection pooling ----------------------------------------------------------------------------
+
+# Built afresh, each asks PostgreSQL several times: what a pooler's extra hop costs, if anything.
+POOLING_PAGES = ("home", "issue", "article")
+
+
+def pooling_only(size, regenerate, runs, seconds, connections):
+    database = DATABASES[size]
+    env = stack.environment(database, WORK, smoke_stack.free_port())
+    ensure_archive(size, database, env, regenerate)
+    stack.manage(env, "migrate", "--no-input", "-v", "0")
+    return pooling(database, in_process(env, "pages"), runs, seconds, connections)
+
+
+def pooling(database, paths, runs, seconds, connections):
+    """Uncached pages from four gunicorns side by side: connected to PostgreSQL directly or through
+    PgBouncer, keeping their connections (CONN_MAX_AGE=60, the default) or opening one per request
+    (CONN_MAX_AGE=0); interleaved. Also how many sessions PostgreSQL started for them."""
+    bouncer = PgBouncer(smoke_stack.free_port())
+    through_bouncer = {"DATABASE_URL": f"{bouncer.url_prefix}/{database}", "DATABASE_TRANSACTION_POOLING": "1"}
+    setups = {
+        "direct": {},
+        "pgbouncer": through_bouncer,
+        "direct, connection per request": {"CONN_MAX_AGE": "0"},
+        "pgbouncer, connection per request": through_bouncer | {"CONN_MAX_AGE": "0"},
+    }
+    step(f"Connection pooling: PgBouncer ({POOL_SIZE} server connections, transaction mode) or not")
+    samples = {setup: {page: [] for page in POOLING_PAGES} for setup in setups}
+    sessions = {setup: [] for setup in setups}
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(bouncer.stop)
+        servers = {}
+        for number, (setup, variables) in enumerate(setups.items()):
+            port = smoke_stack.free_port()
+            server = stack.Gunicorn(stack.environment(database, WORK, port) | variables, WORK / f"pooling-{number}.log")
+            cleanup.callback(server.stop)
+            servers[setup] = server
+            warm(database, port, {page: paths[page] for page in POOLING_PAGES})
+        for run in range(runs):
+            for page in POOLING_PAGES:
+                for setup, server in servers.items():
+                    started = postgres_sessions(database)
+                    sample = stack.wrk(
+                        server.port, quoted(paths[page]), seconds=seconds, connections=connections, headers=UNCACHED
+                    )
+                    stack.cancel_queries(database)
+                    sample["sessions"] = postgres_sessions(database) - started
+                    samples[setup][page].append(sample)
+                    sessions[setup].append(sample["sessions"] / max(sample["requests"], 1))
+                    print(
+                        f"  run {run + 1} {page:8} {setup:34} {sample['rps']:7.0f} req/s  "
+                        f"p99 {report.ms(sample['p99_ms'])} ms  {sample['sessions']} new sessions",
+                        flush=True,
+                    )
+    return {
+        "pool_size": POOL_SIZE,
+        "pages": {
+            setup: {page: summarise(values) for page, values in pages.items()} for setup, pages in samples.items()
+        },
+        "sessions_per_request": {setup: statistics.median(values) for setup, values in sessions.items()},
+    }
+
+
+def postgres_sessions(database):
+    """Sessions PostgreSQL has started for ``database`` so far (each one a forked backend)."""
+    time.sleep(0.6)  # backends report their statistics at most every half second
+    output = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT sessions FROM pg_stat_database WHERE datname = '{database}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(output.strip() or 0)
 
 
 def start_floor(body):
