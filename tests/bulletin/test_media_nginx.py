@@ -63,7 +63,7 @@ def nginx(app_server, settings):
     workdir.chmod(stat.S_IRWXU | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
     settings.MEDIA_ROOT = workdir / "media"
     settings.MEDIA_ACCEL_REDIRECT = True
-    proxy = smoke().Nginx(workdir, app_server.thread.port, workdir / "static", settings.MEDIA_ROOT)
+    proxy = smoke().Nginx(workdir, [app_server.thread.port], workdir / "static", settings.MEDIA_ROOT)
     try:
         proxy.wait()
         yield proxy
