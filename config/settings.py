@@ -157,6 +157,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Longest life of a cached public page; publishing and scheduled times end it sooner
 # (publishing.pagecache). 0 turns the page cache off (benchmarks of uncached pages).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# The HTTP caches in front of the app (Varnish, deploy/varnish.vcl), each told to purge by tag
+# when content changes (publishing.edge). Empty: pages are not offered to shared caches.
+EDGE_PURGE_URLS = env.list("EDGE_PURGE_URLS", default=[])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
-from publishing import jobs, notify, pagecache, periodic
+from publishing import edge, jobs, notify, pagecache, periodic
 from publishing.models import PublicationStatus, Reviewable
 
 
@@ -29,9 +29,12 @@ def prune_task_results(since, until):
 
 @jobs.job(attempts=3, backoff=timedelta(seconds=10))
 def replay_page_invalidations(since, until):
-    """Apply the page invalidations that could not reach the cache (``pagecache.replay_pending``)."""
+    """Apply the page invalidations that could not reach the cache (``pagecache.replay_pending``),
+    and send the purges the edge caches did not confirm (``edge.replay_pending``)."""
     if not pagecache.replay_pending():
         raise pagecache.CacheUnreachable("the page cache cannot be told of the invalidations that wait")
+    if not edge.replay_pending():
+        raise edge.EdgeUnreachable("an edge cache did not confirm the purges that wait")
 
 
 @jobs.job(attempts=3, backoff=timedelta(minutes=5))

@@ -5,7 +5,7 @@ is the abstract model of content that goes through review, ``WorkflowLog`` recor
 and each change of its text. The state changes only in the content apps' workflow module, never
 through an ordinary save (``StatefulModel``). ``Searchable`` content keeps the text readers search
 (``publishing.search``). ``PendingInvalidation`` belongs to the page cache
-(``publishing.pagecache``).
+(``publishing.pagecache``), ``EdgePurge`` to the HTTP caches in front of it (``publishing.edge``).
 """
 
 from django.conf import settings
@@ -287,24 +287,61 @@ class Reviewable(StatefulModel, DerivedFieldsModel):
             self.published_at = timezone.now()
 
 
-class PendingInvalidation(models.Model):
-    """Cached pages to make stale, written in the transaction of the change that makes them so.
-
-    The row outlives a cache that cannot be reached at the commit, or a process that stops just
-    after it: ``publishing.pagecache`` deletes it once the cache has the new versions, and replays
-    whatever is left before it serves another cached page.
-    """
+class InvalidationRecord(models.Model):
+    """Tags of cached pages to drop somewhere, written in the transaction of the change that makes
+    them stale, and deleted once that place has confirmed: a change that commits cannot lose them."""
 
     tags = models.JSONField("缓存标签")
     created_at = models.DateTimeField("记录时间", default=timezone.now)
     attempts = models.PositiveIntegerField("已尝试次数", default=0)
 
     class Meta:
-        verbose_name = "待失效的页面缓存"
-        verbose_name_plural = "待失效的页面缓存"
+        abstract = True
 
     def __str__(self):
         return ", ".join(self.tags)
+
+    @classmethod
+    def deliver(cls, rows, send):
+        """``send`` the tags of ``rows`` in one call; delete the rows if it confirms (True), else
+        count the attempt. Returns what ``send`` returned."""
+        keys = [row.pk for row in rows]
+        if send(set().union(*(row.tags for row in rows))):
+            cls.objects.filter(pk__in=keys).delete()
+            return True
+        cls.objects.filter(pk__in=keys).update(attempts=models.F("attempts") + 1)
+        return False
+
+    @classmethod
+    def deliver_waiting(cls, send, batch=500):
+        """Deliver every waiting row, oldest first: True once none is left, False as soon as
+        ``send`` fails (the rest wait for the next try)."""
+        while rows := list(cls.objects.order_by("pk")[:batch]):
+            if not cls.deliver(rows, send):
+                return False
+        return True
+
+
+class PendingInvalidation(InvalidationRecord):
+    """Cached pages to make stale in the page cache (``publishing.pagecache``).
+
+    The row outlives a cache that cannot be reached at the commit, or a process that stops just
+    after it: it is deleted once the cache has the new versions, and whatever is left is replayed
+    before another cached page is served.
+    """
+
+    class Meta:
+        verbose_name = "待失效的页面缓存"
+        verbose_name_plural = "待失效的页面缓存"
+
+
+class EdgePurge(InvalidationRecord):
+    """Cached pages to purge from the HTTP caches in front of the app (``publishing.edge``),
+    deleted once every edge has confirmed."""
+
+    class Meta:
+        verbose_name = "待清除的边缘缓存"
+        verbose_name_plural = "待清除的边缘缓存"
 
 
 class PeriodicRun(models.Model):

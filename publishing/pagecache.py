@@ -83,7 +83,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
-from django.db.models import F
 from django.http import QueryDict
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
@@ -91,7 +90,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from publishing import jobs
+from publishing import edge, jobs
 from publishing.models import PendingInvalidation, PublicationStatus, StatefulModel
 
 logger = logging.getLogger(__name__)
@@ -104,6 +103,7 @@ UNAVAILABLE_RETRY_SECONDS = 5
 PENDING_CHECK_SECONDS = 1
 REPLAY_BATCH = 500
 CACHE_HEADER = "X-Page-Cache"
+VERSION_PREFIX = "page-tag:"
 
 SITE = "site"
 LISTINGS = "listings"
@@ -203,6 +203,8 @@ def invalidate_on_commit(tags):
     """
     pending = PendingInvalidation.objects.create(tags=sorted(tags))
     transaction.on_commit(lambda: _apply([pending]) or _replay_later(), robust=True)
+    # After the cache's (callbacks run in order): a page the edge fetches again is then built anew.
+    edge.purge_on_commit(tags)
 
 
 def content_changed():
@@ -220,10 +222,7 @@ def replay_pending():
 
     True once none is left; False as soon as the cache cannot be told (they wait for the next try).
     """
-    while rows := list(PendingInvalidation.objects.order_by("pk")[:REPLAY_BATCH]):
-        if not _apply(rows):
-            return False
-    return True
+    return PendingInvalidation.deliver_waiting(invalidate, REPLAY_BATCH) or _waiting()
 
 
 class CacheUnreachable(Exception):
@@ -269,14 +268,16 @@ def settled():
 
 
 def _apply(rows):
-    """Tell the cache of the invalidations ``rows`` wait for; delete them if it heard, else count
-    the attempt. A change that reaches several rows is applied in one round trip."""
-    keys = [row.pk for row in rows]
-    if invalidate(set().union(*(row.tags for row in rows))):
-        PendingInvalidation.objects.filter(pk__in=keys).delete()
-        return True
-    PendingInvalidation.objects.filter(pk__in=keys).update(attempts=F("attempts") + 1)
-    logger.warning("Page cache: could not record new content versions; %s invalidations wait for the cache", len(keys))
+    """Tell the cache of the invalidations ``rows`` wait for (in one round trip); False if it did
+    not hear, and they wait."""
+    return PendingInvalidation.deliver(rows, invalidate) or _waiting()
+
+
+def _waiting():
+    logger.warning(
+        "Page cache: could not record new content versions; %s invalidations wait for the cache",
+        PendingInvalidation.objects.count(),
+    )
     return False
 
 
@@ -391,14 +392,15 @@ class PageCacheMiddleware:
         today = timezone.localdate(now)
         key = page_key(request, due, today)
         cached = _cache_get(key)
+        seconds = lifetime(now, due, today)
         if cached is not None and is_current(cached["stamp"]) and settled():
-            return self.conditional(request, cached["response"], "hit")
+            return self.conditional(request, edge.share(cached["response"], tags_of(cached["stamp"]), seconds), "hit")
         response = self.fresh(request)
         if request.method == "GET" and is_storable(request, response) and _available(_cache()):
             stamp = self.stamp(request, view_name, page, epoch)
             if stamp is not None:
-                _cache_set(key, {"stamp": stamp, "response": response}, lifetime(now, due, today))
-                return self.conditional(request, response, "miss")
+                _cache_set(key, {"stamp": stamp, "response": response}, seconds)
+                return self.conditional(request, edge.share(response, tags_of(stamp), seconds), "miss")
         return self.conditional(request, response, "pass")
 
     def fresh(self, request):
@@ -504,7 +506,12 @@ def _unavailable(cache):
 
 
 def _version_key(name):
-    return f"page-tag:{name}"
+    return f"{VERSION_PREFIX}{name}"
+
+
+def tags_of(stamp):
+    """The tags a stored page's stamp holds the versions of."""
+    return [key.removeprefix(VERSION_PREFIX) for key in stamp]
 
 
 def _new_token():
