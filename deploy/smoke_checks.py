@@ -7,6 +7,7 @@ import gzip
 import http.client
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -15,8 +16,11 @@ import time
 from pathlib import Path
 
 from deploy.smoke_stack import PG_VERSION, REDIS_DB, REDIS_START, Client, check, redis_up
+from deploy.smoke_users import create_draft, log_in, press, wait_for
 
 RECOVERY_SECONDS = 10
+# A publication reaches the pages an edge cache keeps within this.
+PURGE_SECONDS = 1.0
 LOAD_SECONDS = int(os.environ.get("SMOKE_LOAD_SECONDS", 20))
 LOAD_CONNECTIONS = 32
 DEMO_EDITOR = ("editor", "Bianji-2026!")
@@ -128,6 +132,40 @@ def through_nginx(proxy, paths, admin_login_path, media_root):
     print(f"  {status} POST of 26 MB")
     check(status == 413, f"a body over client_max_body_size: expected 413, got {status}")
     admin_login(proxy.https, admin_login_path)
+
+
+def through_the_edge(edge, environment, app_port, admin):
+    """Varnish keeps what every reader shares, never what a session asks for, and a publication
+    is on its pages within PURGE_SECONDS."""
+    step(f"Through Varnish (deploy/varnish.vcl) on {edge.port}")
+    reader = edge.client
+    reader.get("/")
+    status, headers, _ = reader.get("/")
+    tags = headers.get("surrogate-key", "").split()
+    print(f"  {status} / again: {headers.get('x-edge-cache')}, {headers.get('cache-control')}, tags {' '.join(tags)}")
+    check(status == 200 and headers.get("x-edge-cache") == "hit", "the home page is not kept by the edge")
+    check("site" in tags and "xkey" not in headers, "the edge does not pass the page's tags on as Surrogate-Key only")
+    check("s-maxage=" in headers.get("cache-control", ""), "the home page has no lifetime for shared caches")
+    editor = log_in(app_port, admin, "editor")
+    staff = Client(edge.port)
+    staff.cookies = dict(editor.cookies)
+    status, headers, _ = staff.get("/")
+    print(f"  {status} / with the editor's session: {headers.get('x-edge-cache')}")
+    check(headers.get("x-edge-cache") == "pass", "a request with a session was answered by the edge cache")
+
+    title = f"边缘缓存清除检查 {secrets.token_hex(3)}"
+    pk, path = create_draft(environment, title, "<p>经三审发布之后，读者通过边缘缓存看到的首页随即更新。</p>")
+    change = f"/{admin}bulletin/article/{pk}/change/"
+    press(editor, change, "submit")
+    for name in ("reviewer", "reviewer2", "chief"):
+        press(log_in(app_port, admin, name), change, "approve", comment="同意。")
+    press(log_in(app_port, admin, "chief"), change, "publish")
+    shown = wait_for(lambda: title in reader.get("/")[2].decode(), PURGE_SECONDS)
+    check(shown is not None, f"published, still missing from the edge's home page after {PURGE_SECONDS} s")
+    status, headers, _ = reader.get(path)
+    check(status == 200, f"the published article through the edge: {status}")
+    print(f"  published: on the edge's home page after {shown:.2f} s; its page {status}")
+    return shown
 
 
 def _quote(text):

@@ -247,14 +247,15 @@ class Nginx:
     """
 
     def __init__(self, workdir, app_ports, static_root, media_root):
+        """``app_ports``: where nginx's upstream sends what it does not serve itself."""
         self.http_port, self.https_port = free_port(), free_port()
         tls = workdir / "tls"
         first_run = _load("first_run", ROOT / "deploy" / "first_run.py")
         first_run.ensure_certificate(tls, ["localhost", "127.0.0.1"])
         site = (ROOT / "deploy" / "nginx.conf").read_text()
         for original, replacement, times in (
-            # One or several web nodes behind the upstream.
-            ("server web:8000;", " ".join(f"server 127.0.0.1:{port};" for port in app_ports), 1),
+            # Varnish, or (several web nodes and no edge) the nodes themselves.
+            ("server varnish:80;", " ".join(f"server 127.0.0.1:{port};" for port in app_ports), 1),
             ("listen 80 default_server;", f"listen 127.0.0.1:{self.http_port} default_server;", 1),
             (
                 "listen 443 ssl http2 default_server;",
@@ -316,6 +317,42 @@ class Nginx:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+class Varnish(Process):
+    """deploy/varnish.vcl in front of the app on a loopback port, the backend's address replaced
+    on the two lines that name it; varnishd itself as Debian packages it, with the xkey vmod."""
+
+    def __init__(self, workdir, app_port, port):
+        self.port = port
+        folder = workdir / "varnish"
+        folder.mkdir()
+        vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
+        for original, replacement in (
+            ('    .host = "web";', '    .host = "127.0.0.1";'),
+            ('    .port = "8000";', f'    .port = "{app_port}";'),
+        ):
+            check(vcl.count(original) == 1, f"deploy/varnish.vcl no longer has {original.strip()!r} once")
+            vcl = vcl.replace(original, replacement)
+        (folder / "site.vcl").write_text(vcl)
+        command = [shutil.which("varnishd") or "/usr/sbin/varnishd", "-F", "-n", str(folder / "state")]
+        command += ["-a", f"127.0.0.1:{self.port}", "-f", str(folder / "site.vcl"), "-s", "malloc,64m"]
+        super().__init__(command, None, folder / "varnishd.log")
+        self.client = Client(self.port)
+
+    def wait(self, timeout=20):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            check(self.alive(), f"varnishd exited: {self.tail()}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                if self.client.get("/healthz", timeout=2)[0] == 200:
+                    return
+            time.sleep(0.2)
+        raise SmokeFailure(f"varnishd did not answer within {timeout} s")
+
+    @property
+    def purge_url(self):
+        return f"http://127.0.0.1:{self.port}/"
 
 
 def _load(name, path):

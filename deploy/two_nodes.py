@@ -20,7 +20,6 @@ everything it started. Exits non-zero on any failure.
 
 import http.client
 import json
-import re
 import secrets
 import shutil
 import statistics
@@ -28,12 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import urllib.error
 import urllib.request
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -57,6 +54,7 @@ from deploy.smoke_stack import (
     run,
     wait_until_serving,
 )
+from deploy.smoke_users import create_draft, log_in, press, wait_for
 
 DATABASE = "bulletin_nodes"
 REDIS_DB = 4
@@ -65,11 +63,6 @@ S3_KEYS = {"AWS_ACCESS_KEY_ID": "bulletin-nodes", "AWS_SECRET_ACCESS_KEY": "bull
 PROPAGATION_SECONDS = 1.0
 # Jobs (the public copies of a released article's images) run in the worker, which polls.
 JOB_SECONDS = 15
-# The demo accounts of the three review stages and the editor, with their (public) passwords.
-DEMO_USERS = {
-    user["username"]: user["password"]
-    for user in tomllib.loads((ROOT / "website" / "demo" / "site.toml").read_text())["users"]
-}
 
 
 class Node:
@@ -194,7 +187,7 @@ def spread_over_both(proxy, nodes):
 
 def editors_across_nodes(a, b, admin, s3):
     step("A login on A is a login on B")
-    editor_on_a = log_in(a, admin, "editor")
+    editor_on_a = log_in(a.port, admin, "editor")
     editor_on_b = Client(b.port)
     editor_on_b.cookies = dict(editor_on_a.cookies)
     status, _, body = editor_on_b.get(f"/{admin}")
@@ -215,10 +208,11 @@ def editors_across_nodes(a, b, admin, s3):
 
     step("Reviewed on both nodes, published on A: B's pages show it; withdrawn on B: A's no longer do")
     title = f"两台服务器之间的发布检查 {secrets.token_hex(3)}"
-    pk, path = create_draft(b, title, url)
+    body = f'<p>两台服务器共用一个数据库、一个缓存和一个存储桶。</p><figure class="image"><img src="{url}" alt="检查用图"></figure>'
+    pk, path = create_draft(b.environment, title, body)
     # Each decision on the node its user happens to be on.
-    users = {"editor": editor_on_a, "reviewer": log_in(b, admin, "reviewer")}
-    users |= {"reviewer2": log_in(a, admin, "reviewer2"), "chief": log_in(b, admin, "chief")}
+    users = {"editor": editor_on_a, "reviewer": log_in(b.port, admin, "reviewer")}
+    users |= {"reviewer2": log_in(a.port, admin, "reviewer2"), "chief": log_in(b.port, admin, "chief")}
     change = f"/{admin}bulletin/article/{pk}/change/"
     press(users["editor"], change, "submit")
     for reviewer in ("reviewer", "reviewer2", "chief"):
@@ -286,43 +280,6 @@ def stop_one_node(proxy, a, b):
 # Acting as a user ------------------------------------------------------------------------------
 
 
-def log_in(node, admin, username):
-    client = Client(node.port)
-    _, _, form = client.get(f"/{admin}login/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form)
-    check(token, "no CSRF token on the login form")
-    status, _, _ = client.request(
-        "POST",
-        f"/{admin}login/",
-        body=urlencode(
-            dict(csrfmiddlewaretoken=token.group(1).decode(), username=username, password=DEMO_USERS[username])
-        ),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
-    check(status == 302, f"{username} could not log in on node {node.name} ({status})")
-    return client
-
-
-def press(client, change_path, action, *, comment=""):
-    """Press a workflow button of an article's change page, as its form on the page posts it."""
-    _, _, page = client.get(change_path)
-    page = page.decode()
-    form = re.search(rf'<form method="post" action="([^"]+)"[^>]*id="workflow-{action}">(.*?)</form>', page, re.S)
-    check(form, f"no {action} button on {change_path} for this user")
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form.group(2)))
-    status, headers, _ = client.request(
-        "POST",
-        form.group(1),
-        body=urlencode({**fields, "comment": comment}),
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
-    )
-    check(status == 302, f"{action}: expected a redirect, got {status}")
-    _, _, after = client.get(headers["location"])
-    error = re.search(r'<li class="error">(.*?)</li>', after.decode(), re.S)
-    check(not error, f"{action} was refused: {error and error.group(1)}")
-    print(f"  {action} on port {client.port}")
-
-
 def upload_image(client, admin, picture):
     boundary = secrets.token_hex(12)
     body = (
@@ -344,26 +301,6 @@ def upload_image(client, admin, picture):
     )
     check(status == 200, f"the editor's upload answered {status}: {answer[:300]!r}")
     return json.loads(answer)["url"]
-
-
-def create_draft(node, title, image_url):
-    """A draft news article showing the image, as an editor would have written it."""
-    script = f"""
-from django.contrib.auth import get_user_model
-from bulletin.models import Article, Section
-editor = get_user_model().objects.get(username="editor")
-article = Article.objects.create(
-    section=Section.objects.get(name="科协动态"),
-    title={title!r},
-    body='<p>两台服务器共用一个数据库、一个缓存和一个存储桶。</p><figure class="image"><img src="{image_url}" alt="检查用图"></figure>',
-    contributor="省科协办公室",
-    created_by=editor,
-    updated_by=editor,
-)
-print(article.pk, article.get_absolute_url())
-"""
-    pk, path = manage(node, "shell", "-c", script).split()[-2:]
-    return int(pk), path
 
 
 def follow_to_bucket(client, url, *, signed):
@@ -397,17 +334,6 @@ def cached_page(client, path):
     status, headers, body = client.get(path)
     check(status == 200 and headers.get("x-page-cache") == "hit", f"{path} was not served from the page cache")
     return body.decode()
-
-
-def wait_for(condition, seconds):
-    """Seconds until ``condition()`` held, or None if it did not within ``seconds``."""
-    started = time.monotonic()
-    while True:
-        if condition():
-            return time.monotonic() - started
-        if time.monotonic() - started > seconds:
-            return None
-        time.sleep(0.05)
 
 
 # The stack's parts -----------------------------------------------------------------------------

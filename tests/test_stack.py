@@ -280,7 +280,7 @@ def test_static_files_are_cached_for_good_and_the_rest_is_proxied(nginx):
     proxy = location(nginx, "/")
     assert "proxy_pass http://bulletin_app;" in proxy
     assert "X-Forwarded-For" in proxy and "X-Forwarded-Proto" in proxy
-    assert "server web:8000;" in nginx
+    assert "server varnish:80;" in nginx
 
 
 def test_compose_mounts_the_nginx_config_that_is_tested(compose):
@@ -350,3 +350,33 @@ def test_ci_runs_the_tests_that_race_connections_through_pgbouncer():
     pooled = re.search(r"DATABASE_TRANSACTION_POOLING=1 .*?\n(?:.*\\\n)*.*", ci)
     assert pooled and "deploy/pgbouncer.py" in ci
     assert "tests/bulletin/test_races.py" in pooled.group(0) and "tests/ops" in pooled.group(0)
+
+
+@pytest.fixture(scope="module")
+def vcl():
+    return (ROOT / "deploy" / "varnish.vcl").read_text()
+
+
+def test_varnish_sits_between_nginx_and_the_app_with_the_tested_vcl(compose, nginx, vcl):
+    services = compose["services"]
+    assert "./deploy/varnish.vcl:/etc/varnish/default.vcl:ro" in services["varnish"]["volumes"]
+    assert "web" in services["varnish"]["depends_on"] and "varnish" in services["nginx"]["depends_on"]
+    assert "server varnish:80;" in nginx
+    # The backend is the web service, its address on one line each (deploy/smoke_stack.Varnish).
+    assert re.search(r"^backend web \{$", vcl, re.MULTILINE)
+    assert vcl.count('    .host = "web";') == 1 and vcl.count('    .port = "8000";') == 1
+    values, _ = env_example()
+    assert values["EDGE_PURGE_URLS"] == "http://varnish/"
+
+
+def test_varnish_never_serves_what_a_session_asks_for_and_keeps_only_what_the_app_tags(vcl, settings):
+    from publishing import pagecache
+
+    personal = re.search(r'req\.http\.Cookie ~ "\(\^\|;\\s\*\)\(([\w|]+)\)="', vcl)
+    assert personal, "the VCL no longer passes requests with a session cookie"
+    assert {settings.SESSION_COOKIE_NAME, *pagecache.PERSONAL_COOKIES} <= set(personal.group(1).split("|"))
+    assert "req.http.Authorization" in vcl
+    assert "if (!beresp.http.xkey || beresp.http.Set-Cookie)" in vcl and "set beresp.uncacheable = true;" in vcl
+    # Purges only from the app's networks, and gone at once rather than kept for grace.
+    assert "client.ip !~ purgers" in vcl and "xkey.purge(req.http.xkey-purge)" in vcl
+    assert "softpurge" not in vcl
