@@ -50,12 +50,15 @@ to that content (``bulletin.cache_tags``, ``events.cache_tags``).
   before it was built is still current when it reads the versions to stamp it (one MGET), so a
   page built from data read before a commit is never stamped with the versions written after it.
 * **Next scheduled time.** The soonest ``published_at`` still in the future among published
-  content of every kind (every ``StatefulModel``: articles, issues, events; one query, cached per epoch and recomputed once that moment has
-  passed) is part of every key. Once it passes, every key changes, so scheduled content appears
-  on time and nothing shows early: a page built before the moment is never served after it.
+  content of every kind (every ``StatefulModel``: articles, issues, events; one query, cached per
+  epoch and recomputed once that moment has passed) is stored with every page, and a page is
+  served only while it is still the next one. Once it passes, or another is scheduled before it,
+  no page stored before is served, so scheduled content appears on time and nothing shows early.
 * **Local date**: event lists and the calendar split past from upcoming by today's date.
+* **What a hit costs**: two round trips to the cache (the page with the epoch and the schedule,
+  then the versions of its stamp), and a response made from stored status, headers and bytes.
 
-Keys: ``page:<next scheduled time>:<local date>:<sha256 of the absolute URL>``.
+Keys: ``page:<local date>:<sha256 of the absolute URL>``.
 
 Stored pages also expire after ``settings.PAGE_CACHE_SECONDS`` (or sooner, at the next scheduled
 time or midnight), which bounds memory.
@@ -83,7 +86,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
 from django.urls import URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
@@ -96,6 +99,7 @@ from publishing.models import PendingInvalidation, PublicationStatus, StatefulMo
 logger = logging.getLogger(__name__)
 
 EPOCH_KEY = "page-epoch"
+SCHEDULE_KEY = "page-schedule"
 UNAVAILABLE_RETRY_SECONDS = 5
 # How often, at most, a process asks the database whether invalidations are waiting before it
 # serves a cached page: one small query a second, and the longest a change that missed the cache
@@ -307,20 +311,30 @@ def current_epoch():
     return epoch
 
 
-def next_scheduled(epoch, now):
+def next_scheduled(epoch, now, known=None):
     """The soonest future publication time of any published article, issue or event, or None.
 
-    Cached for ``epoch``; asked again once the time it names has come.
+    Cached for ``epoch`` (under ``SCHEDULE_KEY``, with the epoch it was asked in); asked again
+    once the time it names has come. ``known`` is that cached value if the caller has read it.
     """
-    key = f"page-schedule:{epoch}"
-    cached = _cache_get(key)
-    if cached == "none":
-        return None
-    if isinstance(cached, datetime) and cached > now:
-        return cached
+    due = _schedule_for(known if known is not None else _cache_get(SCHEDULE_KEY), epoch, now)
+    if due is not UNKNOWN:
+        return due
     due = _query_next_scheduled(now)
-    _cache_set(key, due or "none", settings.PAGE_CACHE_SECONDS)
+    _cache_set(SCHEDULE_KEY, (epoch, due), settings.PAGE_CACHE_SECONDS)
     return due
+
+
+UNKNOWN = object()
+
+
+def _schedule_for(cached, epoch, now):
+    """The next scheduled time a cached ``(epoch, time)`` holds, if it is ``epoch``'s and has
+    not come yet; else UNKNOWN."""
+    if not isinstance(cached, tuple) or cached[0] != epoch:
+        return UNKNOWN
+    due = cached[1]
+    return due if due is None or due > now else UNKNOWN
 
 
 def _query_next_scheduled(now):
@@ -384,22 +398,26 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True)
             return response
         keep_only(request, page.reads)
-        epoch = current_epoch() if settings.PAGE_CACHE_SECONDS > 0 else None
-        if epoch is None:
+        if settings.PAGE_CACHE_SECONDS <= 0 or not _available(_cache()):
             return self.conditional(request, self.fresh(request), "off")
         now = timezone.now()
-        due = next_scheduled(epoch, now)
         today = timezone.localdate(now)
-        key = page_key(request, due, today)
-        cached = _cache_get(key)
+        key = page_key(request, today)
+        # A hit costs two round trips to the cache: this one, and the versions of its stamp.
+        found = _cache_get_many([key, EPOCH_KEY, SCHEDULE_KEY])
+        epoch = found.get(EPOCH_KEY) or current_epoch()
+        if epoch is None:
+            return self.conditional(request, self.fresh(request), "off")
+        due = next_scheduled(epoch, now, known=found.get(SCHEDULE_KEY))
         seconds = lifetime(now, due, today)
-        if cached is not None and is_current(cached["stamp"]) and settled():
-            return self.conditional(request, edge.share(cached["response"], tags_of(cached["stamp"]), seconds), "hit")
+        stored = found.get(key)
+        if stored is not None and stored["due"] == due and is_current(stored["stamp"]) and settled():
+            return self.conditional(request, edge.share(unpacked(stored), tags_of(stored["stamp"]), seconds), "hit")
         response = self.fresh(request)
         if request.method == "GET" and is_storable(request, response) and _available(_cache()):
             stamp = self.stamp(request, view_name, page, epoch)
             if stamp is not None:
-                _cache_set(key, {"stamp": stamp, "response": response}, seconds)
+                _cache_set(key, packed(response, stamp, due), seconds)
                 return self.conditional(request, edge.share(response, tags_of(stamp), seconds), "miss")
         return self.conditional(request, response, "pass")
 
@@ -474,10 +492,25 @@ def is_storable(request, response):
     return user is None or not user.is_authenticated
 
 
-def page_key(request, due, today):
+def page_key(request, today):
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    boundary = int(due.timestamp()) if due else "none"
-    return f"page:{boundary}:{today.isoformat()}:{address}"
+    return f"page:{today.isoformat()}:{address}"
+
+
+def packed(response, stamp, due):
+    """What is stored of a page: its status, headers and bytes (cheap to read back, unlike a
+    pickled response object), the versions it was built from and the next scheduled time then."""
+    return {"status": response.status_code, "headers": list(response.items()), "body": response.content} | {
+        "stamp": stamp,
+        "due": due,
+    }
+
+
+def unpacked(stored):
+    response = HttpResponse(stored["body"], status=stored["status"])
+    for header, value in stored["headers"]:
+        response[header] = value
+    return response
 
 
 def lifetime(now, due, today):
@@ -516,6 +549,14 @@ def tags_of(stamp):
 
 def _new_token():
     return f"{time.time_ns():x}{secrets.token_hex(4)}"
+
+
+def _cache_get_many(keys):
+    try:
+        return _cache().get_many(keys)
+    except Exception:
+        logger.warning("Page cache: could not read %s", keys[0], exc_info=True)
+        return {}
 
 
 def _cache_get(key):

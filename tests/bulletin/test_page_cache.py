@@ -767,3 +767,33 @@ def test_every_cached_page_is_stored_and_served_from_the_cache(client, published
     for name, url in urls.items():
         assert client.get(url)[CACHE] == "miss", name
         assert client.get(url)[CACHE] == "hit", name
+
+
+def test_a_cached_page_costs_two_round_trips_to_the_cache(client, monkeypatch, published_issue):
+    """The stored page with the epoch and schedule, then the versions it was built from."""
+    article = make.article(published_issue, title="赤霉病防控新进展")
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)[CACHE] == "hit"
+    cache = pagecache._cache()
+    calls, depth = [], []
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            if not depth:  # the in-memory cache's get_many calls its own get for each key
+                calls.append(name)
+            depth.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        return call
+
+    for method in ("get", "get_many", "set", "set_many", "add", "delete"):
+        monkeypatch.setattr(cache, method, counted(method, getattr(cache, method)))
+
+    page = client.get(url)
+
+    assert page[CACHE] == "hit" and shows(page, "赤霉病防控新进展")
+    assert calls == ["get_many", "get_many"]
