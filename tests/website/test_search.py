@@ -215,6 +215,35 @@ def test_past_the_ranking_window_the_newest_matches_are_ranked_and_all_are_count
     assert found(client, read_page, "赤霉病") == ["稿件0", "稿件1", "稿件2"]
 
 
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="SQLite counts every match: its archives are small")
+def test_a_search_expected_to_match_very_many_is_told_about_how_many(client, read_page, published_issue, monkeypatch):
+    # The planner expects at least one row of any search: with the limit there, every search is
+    # one it would rather estimate than count.
+    monkeypatch.setattr(search, "RANK_WINDOW", 1)
+    monkeypatch.setattr(search, "COUNT_LIMIT", 1)
+    for day in range(3):
+        make.article(published_issue, title=f"稿件{day}", body="<p>赤霉病。</p>", published_at=make.yesterday())
+
+    page = read_page(client.get(SEARCH, {"q": "赤霉病"}))
+
+    assert "共约" in page.text and "共3篇" not in page.text
+    assert len(found(client, read_page, "赤霉病")) == 1  # the ranking window, as for any large result
+
+
+@pytest.mark.parametrize(
+    ("count", "estimated", "told"),
+    [
+        (7, False, "7"),
+        (53_120, True, "约5.3万"),
+        (50_000, True, "约5万"),
+        (1_234, True, "约1200"),
+        (800, True, "约800"),
+    ],
+)
+def test_an_estimate_is_told_as_chinese_readers_round(count, estimated, told):
+    assert str(search.Found(count, estimated)) == told
+
+
 # What readers never find ----------------------------------------------------------------------------
 
 
