@@ -356,6 +356,18 @@ def _scaled_height(width, height, to_width):
     return max(1, round(height * to_width / width))
 
 
+# The facts of a stored image never change (storage never writes over a stored file), so each process keeps
+# those it has read as well: a page of twenty pictures then asks the shared cache nothing. A broken
+# image is not kept here, so that it is tried again after BROKEN_RETRY_SECONDS.
+KNOWN_IN_PROCESS = 20_000
+_known = {}
+
+
+def forget_known():
+    """Drop what this process knows of images (tests whose storage starts empty)."""
+    _known.clear()
+
+
 def _cache_key(name):
     widths = ",".join(map(str, settings.IMAGE_RENDITION_WIDTHS))
     return "bulletin.picture:" + hashlib.sha256(f"v1|{widths}|{name}".encode()).hexdigest()
@@ -371,10 +383,16 @@ def picture(name, storage=None):
         return None
     storage = storage or default_storage
     key = _cache_key(name)
-    facts = cache.get(key)
+    facts = _known.get(key)
     if facts is None:
-        facts = _make_renditions(name, storage)
-        cache.set(key, facts, timeout=None if facts else BROKEN_RETRY_SECONDS)
+        facts = cache.get(key)
+        if facts is None:
+            facts = _make_renditions(name, storage)
+            cache.set(key, facts, timeout=None if facts else BROKEN_RETRY_SECONDS)
+        if facts:
+            if len(_known) >= KNOWN_IN_PROCESS:
+                _known.clear()
+            _known[key] = facts
     if not facts:
         return None
     width, height, extension = facts

@@ -24,7 +24,7 @@ from django.utils import timezone
 from moto.server import ThreadedMotoServer
 
 from bulletin import workflow
-from publishing import storage
+from publishing import images, storage
 from tests import factories as make
 
 # Users and clients ------------------------------------------------------------------------------
@@ -235,6 +235,7 @@ def empty_cache():
     checked for pending page invalidations nor seen the cache fail: a test that leans on an
     earlier test's check would pass or fail with how fast the machine is."""
     cache.clear()
+    images.forget_known()
     for memory in ("_bulletin_settled_until", "_bulletin_unavailable_until"):
         vars(caches["default"]).pop(memory, None)
 

@@ -16,6 +16,7 @@ from PIL import ExifTags, Image
 
 from bulletin.models import Article
 from people.models import Person
+from publishing import images
 from publishing.images import picture, rendition_name
 from tests import factories as make
 
@@ -109,11 +110,28 @@ def test_renditions_already_in_storage_are_not_made_again_after_the_cache_is_los
     make.photo(article, image=photo_of((1200, 800)))
     client.get(article.get_absolute_url())
     cache.clear()
+    images.forget_known()  # a new process, and the shared cache emptied
     storage_calls.clear()
 
     client.get(article.get_absolute_url())
 
     assert saved(storage_calls) == []
+
+
+def test_pictures_this_process_has_shown_cost_no_round_trip_to_the_shared_cache(client, monkeypatch, published_issue):
+    article = make.article(published_issue)
+    for _ in range(3):
+        make.photo(article, image=photo_of((1200, 800)))
+    built_afresh = {"HTTP_AUTHORIZATION": "Bearer reader"}  # never from the page cache
+    client.get(article.get_absolute_url(), **built_afresh)
+    asked = []
+    original = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: asked.append(key) or original(key, *args, **kwargs))
+
+    page = client.get(article.get_absolute_url(), **built_afresh)
+
+    assert page.content.decode().count("<picture") >= 3
+    assert [key for key in asked if key.startswith("bulletin.picture:")] == []
 
 
 def test_an_upload_prepares_its_renditions_once_committed_so_no_reader_waits(
