@@ -165,21 +165,31 @@ def article_page_tags(article):
 def neighbours_in_issue(article):
     """The public articles just before and after ``article`` in its issue's table of contents.
 
-    One query of titles and slugs for the whole issue, whatever its size; (None, None) for news.
+    One query of keys, titles and slugs for the whole issue, whatever its size, read as tuples:
+    only the two neighbours become articles. (None, None) for news.
     """
     if article.issue_id is None:
         return None, None
     entries = list(
-        Article.objects.public().filter(issue_id=article.issue_id).in_toc_order().only("pk", "title", "slug")
+        Article.objects.public()
+        .filter(issue_id=article.issue_id)
+        .in_toc_order()
+        .values_list("pk", "title", "slug", named=True)
     )
     pks = [entry.pk for entry in entries]
     here = article.live_article_id or article.pk
     if here not in pks:
         return None, None
     index = pks.index(here)
-    for entry in entries:
-        entry.issue = article.issue  # for get_absolute_url, without a query per entry
-    return (entries[index - 1] if index > 0 else None), (entries[index + 1] if index + 1 < len(pks) else None)
+
+    def neighbour(at):
+        if not 0 <= at < len(entries):
+            return None
+        entry = entries[at]
+        # The issue is the article's own: get_absolute_url() needs no query.
+        return Article(pk=entry.pk, title=entry.title, slug=entry.slug, issue=article.issue)
+
+    return neighbour(index - 1), neighbour(index + 1)
 
 
 class NewsDetailView(ArticleDetailView):
