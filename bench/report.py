@@ -92,6 +92,8 @@ def tables(results, json_path):
         lines += archive_lines("Large archive", large)
     lines += ["", "### Public pages", "", *page_table(main, large)]
     lines += ["", "### Static ceiling", "", *ceiling_table(main)]
+    if "plain_django" in main["load"]:
+        lines += ["", "### Against a minimal Django page", "", *plain_table(main)]
     if "pooling" in main:
         lines += ["", "### Connection pooling (uncached pages)", "", *pooling_table(main["pooling"])]
     lines += ["", "### Admin (server time, in process, superuser)", "", *admin_table(main, large)]
@@ -166,6 +168,28 @@ def ceiling_table(main):
         f"| gunicorn + Django, cached page | {spread(home['cached']['rps'])} | "
         f"{ms(home['cached']['p99_ms']['median'])} | {home['cached']['rps']['median'] / home['nginx']['rps']['median']:.1%} |",
     ]
+
+
+def plain_table(main):
+    plain = main["load"]["plain_django"]
+    lines = [
+        "The plain-Django reference site (`../shared/bench/plain_django`: startproject's settings, an "
+        "issue's contents in 2 queries, an article in 1) under the same gunicorn configuration, in the "
+        "same interleaved runs. The share is the product's rate over the reference page's.",
+        "",
+        "| page | reference req/s | product uncached req/s | share | product cached req/s | share |",
+        "|---|---|---|---|---|---|",
+    ]
+    for page in ("issue", "article"):
+        reference, product = plain[page], main["load"][page]
+        base = reference["rps"]["median"]
+        cells = [rate(reference)]
+        for mode in ("uncached", "cached"):
+            figure = product.get(mode)
+            median = figure and figure["rps"]["median"]
+            cells += [rate(figure), f"{median / base:.2f}×"] if median and base else ["—", "—"]
+        lines.append(f"| {PAGES[page]} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def pooling_table(pooling):

@@ -283,10 +283,11 @@ def worker_memory(server):
 def load_runs(database, port, paths, bodies, runs, seconds, connections):
     """wrk runs, interleaved so that the machine's noise falls on every mode alike.
 
-    With ``bodies``: uncached, cached, nginx's static copy, and the floor for the home page's
-    bytes; without, uncached only.
+    With ``bodies``: uncached, cached, nginx's static copy, the floor for the home page's bytes,
+    and the plain-Django reference site's two pages (the yardstick of a minimal Django page);
+    without, uncached only.
     """
-    nginx = floor = None
+    nginx = floor = plain = None
     targets = {}
     with contextlib.ExitStack() as stack_:
         if bodies:
@@ -297,6 +298,9 @@ def load_runs(database, port, paths, bodies, runs, seconds, connections):
             stack_.callback(nginx.stop)
             floor = start_floor(bodies["home"]["body"])
             stack_.callback(floor.stop)
+            plain = stack.PlainDjango(WORK, smoke_stack.free_port()) if stack.PLAIN_SOURCE.is_dir() else None
+            if plain:
+                stack_.callback(plain.stop)
         for name, path in paths.items():
             targets[name] = {"uncached": (port, quoted(path), UNCACHED)}
             if bodies and "body" in bodies[name]:
@@ -304,6 +308,8 @@ def load_runs(database, port, paths, bodies, runs, seconds, connections):
                 targets[name]["nginx"] = (nginx.port, nginx.paths[name], ())
         if bodies:
             targets["floor"] = {"floor": (floor.port, "/", ())}
+        if bodies and plain:
+            targets["plain_django"] = {page: (plain.port, path, ()) for page, path in plain.paths.items()}
         step(f"Load: wrk, {connections} connections, {seconds} s × {runs} runs per page and mode")
         samples = {name: {mode: [] for mode in modes} for name, modes in targets.items()}
         for run in range(runs):

@@ -9,6 +9,7 @@ import contextlib
 import http.client
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -88,6 +89,45 @@ class Gunicorn(smoke_stack.Gunicorn):
     def workers(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
         return [int(pid) for pid in children]
+
+
+# The yardstick of "a minimal Django page": startproject's settings, two small pages (an issue's
+# contents, 2 queries; an article, 1 query), kept beside the project and copied to run.
+PLAIN_SOURCE = ROOT.parent / "shared" / "bench" / "plain_django"
+PLAIN_DATABASE = "bulletin_bench_plain"
+
+
+class PlainDjango(smoke_stack.Gunicorn):
+    """The plain-Django reference site on PostgreSQL, under the product's gunicorn configuration
+    (the same workers), in a copy of its own in ``workdir``. ``paths``: its issue and article."""
+
+    def __init__(self, workdir, port):
+        folder = workdir / "plain_django"
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(PLAIN_SOURCE, folder)
+        create_database(PLAIN_DATABASE)
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "BULLETIN_"))}
+        env |= {
+            "DJANGO_SETTINGS_MODULE": "plainsite.settings",
+            "PLAIN_PG_NAME": PLAIN_DATABASE,
+            "PLAIN_PG_HOST": "127.0.0.1",
+            "PLAIN_PG_USER": "postgres",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+        }
+        for command in (["migrate", "-v0"], ["seed_bench"]):
+            subprocess.run([PYTHON, "manage.py", *command], cwd=folder, env=env, check=True, capture_output=True)
+        super().__init__(env, workdir / "gunicorn-plain.log", cwd=folder, app="plainsite.wsgi:application")
+        self.port = port
+        client = smoke_stack.Client(port)
+        for _ in range(100):
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                status, _, body = client.get("/issue/1/", timeout=2)
+                if status == 200:
+                    article = re.search(rb'href="(/article/[^"]+/)"', body).group(1).decode()
+                    self.paths = {"issue": "/issue/1/", "article": article}
+                    return
+            time.sleep(0.2)
+        raise RuntimeError(f"the plain-Django site did not start: {self.tail()}")
 
 
 def memory(pid):
