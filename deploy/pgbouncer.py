@@ -5,7 +5,8 @@ the tests that race connections through it, and bench/ measures pages with and w
 
     python deploy/pgbouncer.py 6432     # in the foreground until interrupted
 
-PgBouncer will not run as root; as root it is started as the postgres user.
+PgBouncer will not run as root; as root it is started as the postgres user (the process itself,
+so that stopping it stops PgBouncer).
 """
 
 import os
@@ -49,12 +50,20 @@ class PgBouncer:
         (self.dir / "userlist.txt").write_text('"postgres" ""\n')
         config = self.dir / "pgbouncer.ini"
         config.write_text(CONFIG.format(port=port, dir=self.dir, pool_mode=POOL_MODE, pool_size=pool_size))
-        command = [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", str(config)]
+        with socket.socket() as probe:  # a PgBouncer left on the port would answer in its place
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                raise RuntimeError(f"port {port} is already in use")
+        as_user = {}
         if os.geteuid() == 0:
             owner = pwd.getpwnam("postgres")
             os.chown(self.dir, owner.pw_uid, owner.pw_gid)
-            command = ["runuser", "-u", "postgres", "--", *command]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            as_user = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
+        self.process = subprocess.Popen(
+            [shutil.which("pgbouncer") or "/usr/sbin/pgbouncer", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            **as_user,
+        )
         self._wait()
 
     @property
