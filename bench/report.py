@@ -92,6 +92,8 @@ def tables(results, json_path):
         lines += archive_lines("Large archive", large)
     lines += ["", "### Public pages", "", *page_table(main, large)]
     lines += ["", "### Static ceiling", "", *ceiling_table(main)]
+    if any("edge" in modes for modes in main["load"].values()):
+        lines += ["", "### From the edge cache", "", *edge_table(main)]
     if "plain_django" in main["load"]:
         lines += ["", "### Against a minimal Django page", "", *plain_table(main)]
     if "pooling" in main:
@@ -168,6 +170,27 @@ def ceiling_table(main):
         f"| gunicorn + Django, cached page | {spread(home['cached']['rps'])} | "
         f"{ms(home['cached']['p99_ms']['median'])} | {home['cached']['rps']['median'] / home['nginx']['rps']['median']:.1%} |",
     ]
+
+
+def edge_table(main):
+    lines = [
+        "Varnish with `deploy/varnish.vcl` in front of the same gunicorn, serving the pages the app "
+        "offers it; nginx serving the same bytes as static files, in the same interleaved runs.",
+        "",
+        "| page | edge req/s | edge p99 ms | Django cached req/s | nginx req/s | edge ÷ nginx |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, label in PAGES.items():
+        modes = main["load"].get(name, {})
+        if "edge" not in modes or "nginx" not in modes:
+            continue
+        edge, nginx = modes["edge"], modes["nginx"]
+        share = edge["rps"]["median"] / nginx["rps"]["median"] if edge["rps"]["median"] else 0
+        lines.append(
+            f"| {label} | {rate(edge)} | {ms(edge['p99_ms']['median'])} | {rate(modes['cached'])} | "
+            f"{rate(nginx)} | {share:.0%} |"
+        )
+    return lines
 
 
 def plain_table(main):

@@ -154,18 +154,25 @@ def archive(size, regenerate, results, runs, seconds, connections, *, full):
             f"  {name:14} {figures['queries']:2} queries  {figures['sql_ms']:7.1f} ms SQL  {figures['html_bytes']:,} B"
         )
     stack.flush_redis()
-    server = stack.Gunicorn(env, WORK / f"gunicorn-{size}.log")
+    # Varnish with deploy/varnish.vcl in front, as in production: the app offers it the pages.
+    edge_port = smoke_stack.free_port()
+    server = stack.Gunicorn(env | {"EDGE_PURGE_URLS": f"http://127.0.0.1:{edge_port}/"}, WORK / f"gunicorn-{size}.log")
+    edge = smoke_stack.Varnish(readable_folder("bench-varnish-"), port, edge_port) if full else None
     try:
+        if edge:
+            edge.wait()
         bodies = fetch_pages(port, paths)
         out["bytes"] = {name: page["bytes"] for name, page in bodies.items()}
         warm(database, port, paths, bodies)
         out["memory_warm"] = worker_memory(server)
         if full:
-            out["load"] = load_runs(database, port, paths, bodies, runs, seconds, connections)
+            out["load"] = load_runs(database, port, paths, bodies, runs, seconds, connections, edge_port)
         else:
             out["load"] = load_runs(database, port, paths, None, runs, seconds, connections)
         out["memory_after_load"] = worker_memory(server)
     finally:
+        if edge:
+            edge.stop()
         server.stop()
         stack.cancel_queries(database)
     if full:
@@ -180,6 +187,13 @@ def archive(size, regenerate, results, runs, seconds, connections, *, full):
         out["actions"] = in_process(env, "actions", str(WORK / "docx"))
         print(json.dumps(out["actions"], ensure_ascii=False, indent=1))
     return out
+
+
+def readable_folder(prefix):
+    """A new temporary folder that Varnish's and nginx's unprivileged workers may read."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    folder.chmod(0o755)
+    return folder
 
 
 def ensure_archive(size, database, env, regenerate):
@@ -280,12 +294,12 @@ def worker_memory(server):
     }
 
 
-def load_runs(database, port, paths, bodies, runs, seconds, connections):
+def load_runs(database, port, paths, bodies, runs, seconds, connections, edge_port=None):
     """wrk runs, interleaved so that the machine's noise falls on every mode alike.
 
-    With ``bodies``: uncached, cached, nginx's static copy, the floor for the home page's bytes,
-    and the plain-Django reference site's two pages (the yardstick of a minimal Django page);
-    without, uncached only.
+    With ``bodies``: uncached, cached, from the edge (Varnish on ``edge_port``), nginx's static
+    copy, the floor for the home page's bytes, and the plain-Django reference site's two pages
+    (the yardstick of a minimal Django page); without, uncached only.
     """
     nginx = floor = plain = None
     targets = {}
@@ -305,6 +319,8 @@ def load_runs(database, port, paths, bodies, runs, seconds, connections):
             targets[name] = {"uncached": (port, quoted(path), UNCACHED)}
             if bodies and "body" in bodies[name]:
                 targets[name]["cached"] = (port, quoted(path), ())
+                if edge_port:
+                    targets[name]["edge"] = (edge_port, quoted(path), ())
                 targets[name]["nginx"] = (nginx.port, nginx.paths[name], ())
         if bodies:
             targets["floor"] = {"floor": (floor.port, "/", ())}
@@ -315,10 +331,10 @@ def load_runs(database, port, paths, bodies, runs, seconds, connections):
         for run in range(runs):
             for name, modes in targets.items():
                 for mode, (target_port, path, headers) in modes.items():
-                    if mode == "cached":
+                    if mode in ("cached", "edge"):
                         # Stored pages expire (PAGE_CACHE_SECONDS): measure a stored one, as named.
                         with contextlib.suppress(OSError, http.client.HTTPException):
-                            smoke_stack.Client(port).get(path, timeout=FETCH_SECONDS)
+                            smoke_stack.Client(target_port).get(path, timeout=FETCH_SECONDS)
                     sample = stack.wrk(target_port, path, seconds=seconds, connections=connections, headers=headers)
                     samples[name][mode].append(sample)
                     stack.cancel_queries(database)
