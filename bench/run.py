@@ -63,6 +63,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.profile:
         env = stack.environment(DATABASES["standard"], WORK, smoke_stack.free_port())
+        stack.manage(env, "collectstatic", "--no-input", "-v", "0")
         subprocess.run(
             [stack.PYTHON, "-m", "bench.inprocess", "profile", args.profile], cwd=smoke_stack.ROOT, env=env, check=True
         )
