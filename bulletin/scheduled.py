@@ -33,5 +33,5 @@ def content_goes_live(since, until):
         tags |= Article.objects.filter(issue_id=issue_id).page_tags() | {pagecache.tag_of("issue", issue_id)}
         print_edition.schedule_rebuild(issue_id)
     if tags:
-        pagecache.invalidate_on_commit(tags)
+        pagecache.invalidate_on_commit(tags, grace=True)
     return sorted(issue_ids)

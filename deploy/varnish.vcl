@@ -37,11 +37,17 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        if (!req.http.xkey-purge) {
-            return (synth(400, "xkey-purge header missing"));
+        if (req.http.xkey-purge) {
+            # Gone at once, not kept for grace: a withdrawn piece must not be served again.
+            set req.http.purged = xkey.purge(req.http.xkey-purge);
+        } elsif (req.http.xkey-softpurge) {
+            # Out of date, kept for grace: the old page (which lacks only the new content) is
+            # served while one request fetches its next copy, so a purged list does not send
+            # every reader to the app at once.
+            set req.http.purged = xkey.softpurge(req.http.xkey-softpurge);
+        } else {
+            return (synth(400, "xkey-purge or xkey-softpurge header missing"));
         }
-        # Gone at once, not kept for grace: a withdrawn piece must not be served again.
-        set req.http.purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.purged));
     }
     # nginx has already added the reader's address; varnishd appended nginx's to it.

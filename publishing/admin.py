@@ -37,7 +37,8 @@ class RefreshesPublicPages:
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if self.changes_public_pages(obj):
-            pagecache.content_changed()
+            # A heading, name or portrait changed: the old pages may stand while new ones are built.
+            pagecache.content_changed(grace=True)
             media.readers_see(obj)
 
     def delete_model(self, request, obj):

@@ -15,6 +15,11 @@ drop it. On only when ``EDGE_PURGE_URLS`` names at least one edge.
   change's transaction and sent after the commit (``PURGE`` with an ``xkey-purge`` header); it is
   deleted once every edge answered 2xx, else a job tries again with backoff, and the scheduler
   every minute, until they do.
+* **Grace.** When the pages showed nothing readers must stop seeing (content published, updated
+  or going live: the old page only lacks the new), the purge says so (``xkey-softpurge``): the
+  edge keeps the old page and serves it while one request builds the new one, so a purged home
+  page or contents list brings one request to the app, not every reader at once. When content
+  leaves readers (withdrawn, unpublished, deleted) the pages are dropped at once (``xkey-purge``).
 * **In flight.** A page whose build ended just before a commit can reach an edge just after that
   commit's purge. Every purge is therefore sent again ``REPURGE_SECONDS`` later (by the worker:
   the immediate task backend of development runs nothing later).
@@ -38,6 +43,8 @@ logger = logging.getLogger(__name__)
 # caused it does not wait longer.
 PURGE_TIMEOUT_SECONDS = 1
 REPURGE_SECONDS = 5
+# What deploy/varnish.vcl reads: drop now, or keep serving until the next copy is built.
+PURGE_HEADERS = {False: "xkey-purge", True: "xkey-softpurge"}
 
 
 class EdgeUnreachable(Exception):
@@ -58,22 +65,26 @@ def share(response, tags, seconds):
     return response
 
 
-def purge_on_commit(tags):
+def purge_on_commit(tags, *, grace=False):
     """Purge the pages tagged with any of ``tags`` from every edge once the transaction commits;
-    kept in the database until every edge has confirmed."""
+    kept in the database until every edge has confirmed. ``grace``: the edge may serve them while
+    they are built again (see "Grace")."""
     if not enabled():
         return
-    record = EdgePurge.objects.create(tags=sorted(tags))
+    record = EdgePurge.objects.create(tags=sorted(tags), grace=grace)
     transaction.on_commit(lambda: EdgePurge.deliver([record], purge) or _later(), robust=True)
-    jobs.enqueue_on_commit(purge_again, sorted(tags), run_after=timezone.now() + timedelta(seconds=REPURGE_SECONDS))
+    jobs.enqueue_on_commit(
+        purge_again, sorted(tags), grace, run_after=timezone.now() + timedelta(seconds=REPURGE_SECONDS)
+    )
 
 
-def purge(tags):
-    """Tell every edge to drop the pages tagged with any of ``tags``; True if all of them confirmed."""
+def purge(tags, *, grace=False):
+    """Tell every edge to drop the pages tagged with any of ``tags`` (with ``grace``, once their
+    next copy is built); True if all of them confirmed."""
     header = " ".join(sorted(tags))
     confirmed = True
     for url in settings.EDGE_PURGE_URLS:
-        request = urllib.request.Request(url, method="PURGE", headers={"xkey-purge": header})
+        request = urllib.request.Request(url, method="PURGE", headers={PURGE_HEADERS[grace]: header})
         try:
             with urllib.request.urlopen(request, timeout=PURGE_TIMEOUT_SECONDS):
                 pass  # urlopen raises for anything but 2xx (and follows no redirect for PURGE)
@@ -94,9 +105,11 @@ def replay_purges():
         raise EdgeUnreachable("an edge cache did not confirm the purges that wait")
 
 
-@jobs.job(attempts=5, backoff=timedelta(seconds=5), describe=lambda tags: f"purging {' '.join(tags)} again")
-def purge_again(tags):
-    if not purge(tags):
+@jobs.job(
+    attempts=5, backoff=timedelta(seconds=5), describe=lambda tags, grace=False: f"purging {' '.join(tags)} again"
+)
+def purge_again(tags, grace):
+    if not purge(tags, grace=grace):
         raise EdgeUnreachable(f"an edge cache did not confirm the purge of {' '.join(tags)}")
 
 

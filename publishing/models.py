@@ -339,9 +339,25 @@ class EdgePurge(InvalidationRecord):
     """Cached pages to purge from the HTTP caches in front of the app (``publishing.edge``),
     deleted once every edge has confirmed."""
 
+    grace = models.BooleanField(
+        "重建期间可用旧页",
+        default=False,
+        help_text="旧页面只是缺少新内容、没有读者不应再看到的内容时，边缘缓存可在重建新页的同时继续提供旧页",
+    )
+
     class Meta:
         verbose_name = "待清除的边缘缓存"
         verbose_name_plural = "待清除的边缘缓存"
+
+    @classmethod
+    def deliver(cls, rows, send):
+        """As for every record, but purges with grace and without are never sent together: a page
+        that must go at once is not kept because it was purged along with one that may wait."""
+        kinds = {grace: [row for row in rows if row.grace == grace] for grace in {row.grace for row in rows}}
+        return all(
+            super(EdgePurge, cls).deliver(group, lambda tags, grace=grace: send(tags, grace=grace))
+            for grace, group in sorted(kinds.items())
+        )
 
 
 class PeriodicRun(models.Model):

@@ -197,28 +197,30 @@ def invalidate(tags):
     return recorded
 
 
-def invalidate_on_commit(tags):
+def invalidate_on_commit(tags, *, grace=False):
     """Make every cached page built from any of ``tags`` stale once the current transaction commits.
 
     The tags are written to the database now, in the caller's transaction, so a change that is
     rolled back leaves nothing and one that is committed cannot lose them: they are applied after
     the commit, or later by :func:`replay_pending` if the cache cannot be told then. Outside a
-    transaction they are applied at once.
+    transaction they are applied at once. ``grace``: the stale pages show nothing readers must
+    stop seeing, so the edge may serve them while they are built again (``publishing.edge``).
     """
     pending = PendingInvalidation.objects.create(tags=sorted(tags))
     transaction.on_commit(lambda: _apply([pending]) or _replay_later(), robust=True)
     # After the cache's (callbacks run in order): a page the edge fetches again is then built anew.
-    edge.purge_on_commit(tags)
+    edge.purge_on_commit(tags, grace=grace)
 
 
-def content_changed():
+def content_changed(*, grace=False):
     """Make every cached page stale: for changes that reach headings, names and navigation."""
-    invalidate_on_commit({SITE})
+    invalidate_on_commit({SITE}, grace=grace)
 
 
 def issue_changed(issue):
-    """Make the pages of ``issue`` (its contents and its articles) stale."""
-    invalidate_on_commit({tag(issue)})
+    """Make the pages of ``issue`` (its contents and its articles) stale: its print edition
+    changed, which only adds or replaces a download."""
+    invalidate_on_commit({tag(issue)}, grace=True)
 
 
 def replay_pending():

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from publishing import edge
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN_COMMAND = ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi:application"]
 
@@ -377,6 +379,8 @@ def test_varnish_never_serves_what_a_session_asks_for_and_keeps_only_what_the_ap
     assert {settings.SESSION_COOKIE_NAME, *pagecache.PERSONAL_COOKIES} <= set(personal.group(1).split("|"))
     assert "req.http.Authorization" in vcl
     assert "if (!beresp.http.xkey || beresp.http.Set-Cookie)" in vcl and "set beresp.uncacheable = true;" in vcl
-    # Purges only from the app's networks, and gone at once rather than kept for grace.
-    assert "client.ip !~ purgers" in vcl and "xkey.purge(req.http.xkey-purge)" in vcl
-    assert "softpurge" not in vcl
+    # Purges only from the app's networks, of both kinds publishing.edge sends (tests/test_varnish.py
+    # runs them in varnishd).
+    assert "client.ip !~ purgers" in vcl
+    for header in edge.PURGE_HEADERS.values():
+        assert f"(req.http.{header})" in vcl

@@ -19,17 +19,26 @@ def tell(message, obj):
 def readers_see(obj, *, before=frozenset(), issue_ids=()):
     """Once committed, what readers get follows the change to ``obj``: the cached pages that showed
     it (``before``) or show it now go stale, the PDF of its released issue is made again, and its
-    files are public exactly while readers see it."""
-    pagecache.invalidate_on_commit(before | pages_showing(obj))
+    files are public exactly while readers see it.
+
+    An edge may serve the old pages while it fetches the new ones only if readers still see
+    ``obj``: then they lack a change, and hold nothing to take back."""
+    pagecache.invalidate_on_commit(before | pages_showing(obj), grace=is_public(obj))
     for issue_id in {*issue_ids, getattr(obj, "issue_id", None)} - {None}:
         print_edition.schedule_rebuild(issue_id)
     media.readers_see(obj)
 
 
 def readers_see_issue(issue):
-    pagecache.invalidate_on_commit(Article.objects.filter(issue=issue).page_tags() | {pagecache.tag(issue)})
+    pagecache.invalidate_on_commit(
+        Article.objects.filter(issue=issue).page_tags() | {pagecache.tag(issue)}, grace=is_public(issue)
+    )
     print_edition.schedule_rebuild(issue.pk)
     media.readers_see(issue)
+
+
+def is_public(obj):
+    return type(obj).objects.public().filter(pk=obj.pk).exists()
 
 
 def pages_showing(obj):

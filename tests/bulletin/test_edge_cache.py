@@ -28,10 +28,12 @@ HOME = reverse("bulletin:home")
 
 
 class Edge(http.server.ThreadingHTTPServer):
-    """Records every PURGE it is sent: ``purged`` holds the tags of each, in order."""
+    """Records every PURGE it is sent: ``purged`` holds the tags of each, in order, and ``graced``
+    whether each one let the old pages stand while new ones are built."""
 
     def __init__(self):
         self.purged = []
+        self.graced = []
         self.refusing = False
         edge_server = self
 
@@ -40,7 +42,9 @@ class Edge(http.server.ThreadingHTTPServer):
                 if edge_server.refusing:
                     self.send_error(503)
                     return
-                edge_server.purged.append(set(self.headers["xkey-purge"].split()))
+                graced = "xkey-softpurge" in self.headers
+                edge_server.graced.append(graced)
+                edge_server.purged.append(set(self.headers["xkey-softpurge" if graced else "xkey-purge"].split()))
                 self.send_response(200)
                 self.end_headers()
 
@@ -141,6 +145,8 @@ def test_publishing_purges_exactly_the_tags_of_what_changed(varnish, commit, new
     assert {f"article:{article.pk}", f"issue:{published_issue.pk}", f"section:{section.pk}", "listings"} <= purged
     assert "site" not in purged  # every page carries it: purging it would empty the edge
     assert not EdgePurge.objects.exists()
+    # The old pages only lack the new article: the edge serves them while it fetches the new.
+    assert varnish.graced[0]
 
 
 def test_withdrawing_purges_the_article_and_the_lists_that_showed_it(varnish, commit, newsroom, published_issue):
@@ -150,6 +156,34 @@ def test_withdrawing_purges_the_article_and_the_lists_that_showed_it(varnish, co
         workflow.withdraw(article, by=newsroom.chief, comment="数据有误")
 
     assert {f"article:{article.pk}", "listings"} <= varnish.purged[0]
+    # The old pages show what readers may no longer see: dropped at once, never kept for grace.
+    # (Then the issue's pages again, with grace, for its print edition rebuilt without it.)
+    assert varnish.graced[0] is False
+
+
+def test_a_purge_with_grace_is_never_sent_together_with_one_without(varnish):
+    EdgePurge.objects.create(tags=["listings", "article:7"], grace=True)
+    EdgePurge.objects.create(tags=["listings", "article:8"])
+
+    assert edge.replay_pending()
+
+    assert sorted(zip(varnish.graced, map(sorted, varnish.purged), strict=True)) == [
+        (False, ["article:8", "listings"]),
+        (True, ["article:7", "listings"]),
+    ]
+
+
+def test_an_issue_withdrawn_is_purged_without_grace_and_one_released_with_it(
+    varnish, commit, newsroom, published_issue
+):
+    with commit():
+        workflow.unpublish_issue(published_issue, by=newsroom.chief, comment="期号有误")
+    withdrawn = len(varnish.purged)
+    with commit():
+        workflow.release_issue(published_issue, by=newsroom.chief)
+
+    assert varnish.graced[0] is False and "listings" in varnish.purged[0]
+    assert varnish.graced[withdrawn] is True and "listings" in varnish.purged[withdrawn]
 
 
 def test_a_purge_rolled_back_with_its_change_is_never_sent(

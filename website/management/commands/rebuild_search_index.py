@@ -28,8 +28,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size=500, verbosity=1, **options):
         written = {model: self.rebuild(model, batch_size, verbosity) for model in (Article, Person, Event)}
-        # Search results come from this text: cached result pages start over.
-        pagecache.content_changed()
+        # Search results come from this text: cached result pages start over, the old ones
+        # standing at the edge until each is built again.
+        pagecache.content_changed(grace=True)
         if verbosity:
             counts = "，".join(f"{model._meta.verbose_name} {count} 条" for model, count in written.items())
             self.stdout.write(self.style.SUCCESS(f"检索文本已全部重建，有变化而重写的：{counts}。"))
