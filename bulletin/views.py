@@ -171,10 +171,7 @@ def neighbours_in_issue(article):
     if article.issue_id is None:
         return None, None
     entries = list(
-        Article.objects.public()
-        .filter(issue_id=article.issue_id)
-        .in_toc_order()
-        .values_list("pk", "title", "slug", named=True)
+        Article.objects.public_in(article.issue_id).in_toc_order().values_list("pk", "title", "slug", named=True)
     )
     pks = [entry.pk for entry in entries]
     here = article.live_article_id or article.pk

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from publishing import media, pagecache
 from publishing.links import page_url
-from publishing.models import PublicationStatus, Reviewable, Searchable, writes
+from publishing.models import PublicationStatus, Reviewable, Searchable, SearchableManager, writes
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, pinyin_slug
 
@@ -78,7 +78,7 @@ class Event(Reviewable, Searchable):
     articles = models.ManyToManyField("bulletin.Article", verbose_name="相关稿件", blank=True, related_name="events")
     people = models.ManyToManyField("people.Person", verbose_name="相关人物", blank=True, related_name="events")
 
-    objects = EventQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(EventQuerySet)()
     public_files = media.PublicFiles(rich_text=("description",), permission="events.view_event")
 
     class Meta(Reviewable.Meta):

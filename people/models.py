@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from publishing import media
 from publishing.images import PublicImageField
 from publishing.links import page_url
-from publishing.models import Searchable
+from publishing.models import Searchable, SearchableManager
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, name_slug
 
@@ -77,7 +77,7 @@ class Person(Searchable):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
-    objects = PersonQuerySet.as_manager()
+    objects = SearchableManager.from_queryset(PersonQuerySet)()
     public_files = media.PublicFiles(fields=("photo",), rich_text=("bio",), permission="people.view_person")
 
     class Meta:

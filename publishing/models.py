@@ -111,6 +111,14 @@ def writes(update_fields, names):
     return update_fields is None or not set(names).isdisjoint(update_fields)
 
 
+class SearchableManager(models.Manager):
+    """Leaves out the search text: it is for the database to search (and several times the size
+    of the text it comes from), never shown, so pages and lists do not carry it from the database."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*search.STORED_FIELDS)
+
+
 class Searchable(DerivedFieldsModel):
     """Content readers find through ``publishing.search``.
 

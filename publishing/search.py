@@ -48,6 +48,7 @@ SNIPPET_LEAD = 30
 SEARCH_FIELDS = ("search_title", "search_body")
 # Searchable rows keep their search text as a tsvector too (PostgreSQL): see document().
 DOCUMENT_FIELD = "search_document"
+STORED_FIELDS = (*SEARCH_FIELDS, DOCUMENT_FIELD)
 # A query matching more articles than this ranks the newest this many of them: ranking reads
 # every candidate's document, and no reader pages past the first few hundred results.
 RANK_WINDOW = 200

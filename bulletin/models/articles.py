@@ -26,19 +26,12 @@ from publishing.models import (
     Reviewable,
     ReviewStage,
     Searchable,
+    SearchableManager,
     WorkflowLog,
     writes,
 )
 from publishing.sanitize import RichTextField
 from publishing.slugs import fill_slug, pinyin_slug
-
-
-class ArticleManager(models.Manager):
-    """Leaves out the search text: it is for the database to search (and several times the size
-    of the body), never shown, so pages and lists do not carry it from PostgreSQL."""
-
-    def get_queryset(self):
-        return super().get_queryset().defer(*search.SEARCH_FIELDS, search.DOCUMENT_FIELD)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -50,6 +43,13 @@ class ArticleQuerySet(models.QuerySet):
             status=PublicationStatus.PUBLISHED,
             published_at__lte=now,
         )
+
+    def public_in(self, issue):
+        """The public articles of ``issue``, an issue readers see (read through
+        ``Issue.objects.public()``, or the issue of a public article): ``public()`` less the
+        issue's own condition, which the caller has already asked. The contents of an issue,
+        and an article's neighbours in it, are read without joining the issue again."""
+        return self.filter(issue=issue, status=PublicationStatus.PUBLISHED, published_at__lte=timezone.now())
 
     def originals(self):
         """Articles themselves, without the pending revisions of published ones."""
@@ -175,13 +175,20 @@ class ArticleQuerySet(models.QuerySet):
             self.filter(related)
             .exclude(pk__in=[article.pk, article.live_article_id])
             .select_related("issue", "section")
+            # What a list of related titles shows: a few columns of many rows, not their text.
+            .only("title", "slug", "published_at", "issue__year", "issue__number", "section__name")
             .latest_first()
         )
 
     def for_detail(self):
         return self.select_related("issue", "section", "section__parent").prefetch_related(
             "topics",
-            models.Prefetch("person_links", queryset=ArticlePerson.objects.select_related("person")),
+            models.Prefetch(
+                "person_links",
+                queryset=ArticlePerson.objects.select_related("person").defer(
+                    *(f"person__{name}" for name in search.STORED_FIELDS)
+                ),
+            ),
             "photos",
         )
 
@@ -232,9 +239,9 @@ class Article(Reviewable, Searchable):
         help_text="已发布稿件的修改稿：审核通过并发布后替换线上版本",
     )
     # The search text is derived from the other fields; history keeps what editors wrote.
-    history = HistoricalRecords(verbose_name="修改记录", excluded_fields=[*search.SEARCH_FIELDS, search.DOCUMENT_FIELD])
+    history = HistoricalRecords(verbose_name="修改记录", excluded_fields=list(search.STORED_FIELDS))
 
-    objects = ArticleManager.from_queryset(ArticleQuerySet)()
+    objects = SearchableManager.from_queryset(ArticleQuerySet)()
     public_files = media.PublicFiles(rich_text=("body",), permission="bulletin.view_article")
 
     class Meta(Reviewable.Meta):
