@@ -3,7 +3,8 @@
 ``pages``: the addresses of the pages the load runs request. ``sql``: queries and SQL time of
 one uncached request per page. ``admin``: server time and queries of the editors' pages, as a
 logged-in superuser. ``actions``: releasing an issue of 60 articles, reindexing the archive,
-importing 60 Word files. Each prints one line of JSON. ``profile PAGE [N]`` shows where one
+importing 60 Word files. ``publishing ROUNDS INTERVAL``: news published and withdrawn while
+``bench.freshness`` reads the home page through the edge. Each prints one line of JSON. ``profile PAGE [N]`` shows where one
 page's time goes.
 
 Run by ``bench/run.py`` as ``python -m bench.inprocess WHAT`` with the benchmark's environment.
@@ -315,6 +316,52 @@ def actions(folder):
     return {"release_60": release(), "docx_import_60": docx_import(Path(folder)), "reindex": reindex()}
 
 
+def publishing_rounds(rounds, interval):
+    """Every ``interval`` seconds, ``rounds`` times: publish a web news item (approved first, as
+    reviewers leave it), and half an interval later withdraw the one published the round before.
+
+    Run with ``EDGE_PURGE_URLS`` naming the edge the readers go through: each call returns once
+    the page cache and the edge have been told. Returns the wall-clock times each call started and
+    returned, for ``bench.freshness`` to compare with what readers got; the items are deleted.
+    """
+    from django.contrib.auth import get_user_model
+
+    from bulletin import workflow
+    from bulletin.models import Article, Section
+
+    chief = get_user_model().objects.get(username="chief")
+    section = Section.objects.get(name="科协动态")
+    events, made = [], []
+    started = time.time()
+
+    def timed_call(action, article, call):
+        begun = time.time()
+        call()
+        events.append({"action": action, "title": article.title, "started": begun, "returned": time.time()})
+
+    for number in range(rounds):
+        time.sleep(max(0, started + number * interval - time.time()))
+        article = Article.objects.create(
+            section=section,
+            title=f"时效测试稿第{number + 1}篇{int(started)}",
+            body="<p>测试正文。</p>",
+            status="approved",
+        )
+        made.append(article)
+        timed_call("publish", article, lambda article=article: workflow.publish(article, by=chief))
+        if number:
+            time.sleep(max(0, started + (number + 0.5) * interval - time.time()))
+            previous = Article.objects.get(pk=made[-2].pk)
+            timed_call(
+                "withdraw",
+                previous,
+                lambda previous=previous: workflow.withdraw(previous, by=chief, comment="时效测试：撤回"),
+            )
+    for article in made:
+        Article.objects.filter(pk=article.pk).delete()
+    return events
+
+
 def profile(name, repeats=50):
     """Where one page's time goes: ``repeats`` uncached requests under pyinstrument, the call tree
     on standard error. Not part of ``bench/run``: for finding what to fix once it shows a miss."""
@@ -344,6 +391,8 @@ def main(argv):
         result = admin()
     elif what == "actions":
         result = actions(argv[1])
+    elif what == "publishing":
+        result = publishing_rounds(int(argv[1]), float(argv[2]))
     elif what == "profile":
         result = profile(argv[1], *map(int, argv[2:3]))
     else:

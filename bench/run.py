@@ -32,7 +32,7 @@ import timeit
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import report, stack
+from bench import freshness, report, stack
 from deploy import smoke_stack
 from deploy.pgbouncer import POOL_SIZE, PgBouncer
 
@@ -58,6 +58,9 @@ def main(argv=None):
     parser.add_argument("--connections", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--pooling", action="store_true", help="only compare PostgreSQL directly and through PgBouncer")
     parser.add_argument(
+        "--freshness", action="store_true", help="only read the home page through Varnish while news is published"
+    )
+    parser.add_argument(
         "--profile", metavar="PAGE", help="only show where PAGE's time goes (pyinstrument, standard archive)"
     )
     args = parser.parse_args(argv)
@@ -81,6 +84,12 @@ def main(argv=None):
     }
     WORK.mkdir(exist_ok=True)
     main_size = "quick" if args.quick else "standard"
+    if args.freshness:
+        results["freshness"] = freshness_only(main_size, args.regenerate)
+        out = BENCH / "results" / f"{datetime.now(UTC):%Y-%m-%d}-freshness{'-quick' if args.quick else ''}.json"
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        step(f"Done: {out.relative_to(smoke_stack.ROOT)}")
+        return
     if args.pooling:
         results["pooling"] = pooling_only(main_size, args.regenerate, runs, seconds, args.connections)
         out = BENCH / "results" / f"{datetime.now(UTC):%Y-%m-%d}-pooling{'-quick' if args.quick else ''}.json"
@@ -171,6 +180,8 @@ def archive(size, regenerate, results, runs, seconds, connections, *, full):
         else:
             out["load"] = load_runs(database, port, paths, None, runs, seconds, connections)
         out["memory_after_load"] = worker_memory(server)
+        if edge:
+            out["freshness"] = freshness_run(env, edge_port, quick=size == "quick")
     finally:
         if edge:
             edge.stop()
@@ -188,6 +199,35 @@ def archive(size, regenerate, results, runs, seconds, connections, *, full):
         out["actions"] = in_process(env, "actions", str(WORK / "docx"))
         print(json.dumps(out["actions"], ensure_ascii=False, indent=1))
     return out
+
+
+def freshness_run(env, edge_port, *, quick=False):
+    rounds, interval = (3, 2.0) if quick else (12, 5.0)
+    step(f"Freshness through the edge: news published every {interval:g} s for {rounds * interval:g} s")
+    result = freshness.measure(
+        env | {"EDGE_PURGE_URLS": f"http://127.0.0.1:{edge_port}/"}, edge_port, rounds=rounds, interval=interval
+    )
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return result
+
+
+def freshness_only(size, regenerate):
+    """Only the freshness run, on gunicorn and Varnish over the ``size`` archive."""
+    database = DATABASES[size]
+    port, edge_port = smoke_stack.free_port(), smoke_stack.free_port()
+    env = stack.environment(database, WORK, port)
+    ensure_archive(size, database, env, regenerate)
+    stack.manage(env, "migrate", "--no-input", "-v", "0")
+    stack.manage(env, "collectstatic", "--no-input", "-v", "0")
+    stack.flush_redis()
+    server = stack.Gunicorn(env | {"EDGE_PURGE_URLS": f"http://127.0.0.1:{edge_port}/"}, WORK / f"gunicorn-{size}.log")
+    edge = smoke_stack.Varnish(readable_folder("bench-varnish-"), port, edge_port)
+    try:
+        edge.wait()
+        return freshness_run(env, edge_port, quick=size == "quick")
+    finally:
+        edge.stop()
+        server.stop()
 
 
 def readable_folder(prefix):
