@@ -173,7 +173,7 @@ class IssueFeed(ArticleFeed):
         return seo.absolute_url(obj.get_absolute_url())
 
     def items(self, obj):
-        return Article.objects.public().filter(issue=obj).for_toc(with_body=True).prefetch_related("photos", "topics")
+        return obj.articles.public_in(obj).for_toc(with_body=True).prefetch_related("photos", "topics")
 
 
 class AtomFeed:

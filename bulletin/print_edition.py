@@ -285,10 +285,10 @@ def edition_articles(issue, *, proof):
     pending revisions, whose live text is still current).
     """
     if proof:
-        articles = Article.objects.originals().exclude(status=PublicationStatus.WITHDRAWN)
+        articles = issue.articles.originals().exclude(status=PublicationStatus.WITHDRAWN)
     else:
-        articles = Article.objects.public()
-    return articles.filter(issue=issue).for_toc(with_body=True).prefetch_related("photos")
+        articles = issue.articles.public()
+    return articles.for_toc(with_body=True).prefetch_related("photos")
 
 
 def render_issue(issue, layout):

@@ -25,7 +25,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         issue = Issue.objects.public().first()
-        toc = table_of_contents(Article.objects.public().filter(issue=issue).for_toc()) if issue else []
+        toc = table_of_contents(issue.articles.public_in(issue).for_toc()) if issue else []
         news = Article.objects.public().web_only().for_listing().latest_first()[:LATEST_NEWS_COUNT]
         return super().get_context_data(issue=issue, toc=toc, news=news, **kwargs)
 
@@ -47,7 +47,7 @@ class IssueDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         pagecache.depends_on(self.request, pagecache.tag(self.object))
-        articles = Article.objects.public().filter(issue=self.object).for_toc()
+        articles = self.object.articles.public_in(self.object).for_toc()
         return super().get_context_data(
             toc=table_of_contents(articles),
             meta=seo.issue_meta(self.object),

@@ -147,13 +147,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def for_toc(self, *, with_body=False):
-        """A table of contents: the articles with their issue and section, in printed order.
+        """An issue's table of contents: its articles with their sections, in printed order.
 
-        The text (up to 11,000 characters an article, most of what PostgreSQL would send) is left
-        out unless asked for: the website's contents pages show none of it; the print edition and
-        feeds do.
+        Asked of ``issue.articles``, so that each article knows its issue without joining it
+        again sixty times. The text (up to 11,000 characters an article, most of what PostgreSQL
+        would send) is left out unless asked for: the website's contents pages show none of it;
+        the print edition and feeds do.
         """
-        articles = self.select_related("issue", "section", "section__parent").in_toc_order()
+        articles = self.select_related("section", "section__parent").in_toc_order()
         return articles if with_body else articles.defer("body")
 
     def for_listing(self, *, with_body=False):

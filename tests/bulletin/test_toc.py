@@ -55,7 +55,7 @@ def test_table_of_contents_groups_articles_under_their_sections(published_issue,
     make.article(published_issue, title="要情二", section=sections["news"], position=2)
     make.article(published_issue, title="要情一", section=sections["news"], position=1)
 
-    toc = table_of_contents(Article.objects.filter(issue=published_issue).for_toc())
+    toc = table_of_contents(published_issue.articles.for_toc())
 
     assert [(g.section.name, titles(g.articles)) for g in toc] == [
         ("学党史 强科技", []),
@@ -67,7 +67,7 @@ def test_table_of_contents_groups_articles_under_their_sections(published_issue,
 def test_table_of_contents_marks_sub_columns(published_issue, sections):
     make.article(published_issue, section=sections["news"])
 
-    parent, child = table_of_contents(Article.objects.filter(issue=published_issue).for_toc())
+    parent, child = table_of_contents(published_issue.articles.for_toc())
 
     assert (parent.is_subcolumn, child.is_subcolumn) == (False, True)
 
@@ -75,7 +75,7 @@ def test_table_of_contents_marks_sub_columns(published_issue, sections):
 def test_table_of_contents_leaves_out_sections_without_articles(published_issue, sections):
     make.article(published_issue, section=sections["front"])
 
-    toc = table_of_contents(Article.objects.filter(issue=published_issue).for_toc())
+    toc = table_of_contents(published_issue.articles.for_toc())
 
     assert [g.section.name for g in toc] == ["卷首"]
 
