@@ -260,6 +260,16 @@ def issue_meta(issue):
     )
 
 
+def page_meta(context):
+    """The meta of the page a template ``context`` renders: the ``meta`` its view prepared
+    (articles, issues), or the default meta of the page's address."""
+    meta = context.get("meta")
+    if meta is not None:
+        return meta
+    request = context.get("request")
+    return default_meta(request, context.get("page_obj")) if request is not None else None
+
+
 def default_meta(request, page_obj=None):
     """The meta of any other public page: its canonical address and the site's name.
 

@@ -90,7 +90,21 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Both engines read templates/. Jinja2 comes first and renders the public site, several times
+# faster than Django's engine; it refuses the overrides of the admin's and django-axes's templates
+# (website.jinja2.PublicTemplates), which Django's engine renders with the apps' own templates.
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "environment": "website.jinja2.environment",
+            # As in Django's engine, a template's last line break is output (robots.txt ends with one).
+            "keep_trailing_newline": True,
+            # The backend puts the request in the context itself.
+            "context_processors": ["bulletin.context_processors.periodical"],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

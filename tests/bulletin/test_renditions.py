@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
-from django.template import Context, Template
+from django.template import engines
 from django.urls import reverse
 from PIL import ExifTags, Image
 
@@ -43,7 +43,7 @@ def saved(calls):
 
 
 def render(source, **context):
-    return Template("{% load images %}" + source).render(Context(context))
+    return engines["jinja2"].from_string(source).render(context)
 
 
 def photo_of(size, format="JPEG", **image):
@@ -143,7 +143,7 @@ def test_an_upload_prepares_its_renditions_once_committed_so_no_reader_waits(
     made = saved(storage_calls)
     storage_calls.clear()
 
-    html = render("{% picture person.photo %}", person=Person.objects.get())
+    html = render("{{ picture(person.photo) }}", person=Person.objects.get())
 
     assert len(made) == 1 + 8  # the cleaned original, then its renditions
     assert "1200w.webp" in html
@@ -184,13 +184,13 @@ def test_a_missing_original_is_shown_as_it_is_and_the_page_still_works(client, r
     assert photo.image.url in page.images()
 
 
-# The {% picture %} tag --------------------------------------------------------------------------
+# picture() --------------------------------------------------------------------------------------
 
 
-def test_picture_tag_gives_webp_and_fallback_srcsets_with_width_height_and_lazy_loading():
+def test_picture_gives_webp_and_fallback_srcsets_with_width_height_and_lazy_loading():
     person = make.person(photo=photo_of((1000, 500)))
 
-    html = render('{% picture photo alt="张伟" sizes="6rem" class="portrait" %}', photo=person.photo)
+    html = render('{{ picture(photo, alt="张伟", sizes="6rem", class="portrait") }}', photo=person.photo)
 
     name = person.photo.name
     webp = ", ".join(f"/media/renditions/{name}/{w}w.webp {w}w" for w in (240, 480, 960, 1000))
@@ -202,26 +202,26 @@ def test_picture_tag_gives_webp_and_fallback_srcsets_with_width_height_and_lazy_
     )
 
 
-def test_picture_tag_loads_the_first_image_eagerly_when_asked():
+def test_picture_loads_the_first_image_eagerly_when_asked():
     person = make.person(photo=photo_of((100, 100)))
 
-    html = render("{% picture photo eager=True %}", photo=person.photo)
+    html = render("{{ picture(photo, eager=True) }}", photo=person.photo)
 
     assert 'loading="eager" fetchpriority="high"' in html
     assert 'loading="lazy"' not in html
 
 
-def test_picture_tag_escapes_the_alt_text():
+def test_picture_escapes_the_alt_text():
     person = make.person(photo=photo_of((100, 100)))
 
-    html = render("{% picture photo alt=alt %}", photo=person.photo, alt='"><script>alert(1)</script>')
+    html = render("{{ picture(photo, alt=alt) }}", photo=person.photo, alt='"><script>alert(1)</script>')
 
     assert "<script>" not in html
     assert 'alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
 
 
-def test_picture_tag_shows_nothing_for_an_empty_field():
-    assert render("{% picture photo %}", photo=make.person().photo) == ""
+def test_picture_shows_nothing_for_an_empty_field():
+    assert render("{{ picture(photo) }}", photo=make.person().photo) == ""
 
 
 # Images in rich text ----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Images on public pages: ``{% picture %}`` for image fields, ``|responsive_images`` for rich text.
+"""The HTML of images on public pages: ``picture()`` for image fields, ``responsive_images()`` for
+rich text, both used by the templates as ``picture(...)`` and ``|responsive_images``.
 
 Both serve renditions (``publishing.images.picture``) with ``srcset``, ``sizes``, WebP and the
 width and height that keep the page from jumping while images load.
@@ -7,14 +8,11 @@ width and height that keep the page from jumping while images load.
 import re
 from html.parser import HTMLParser
 
-from django import template
 from django.core.files.storage import default_storage
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from publishing import images
-
-register = template.Library()
 
 # The text column of an article (42rem), or the whole screen less its margins on phones.
 PROSE_SIZES = "(min-width: 46rem) 42rem, calc(100vw - 2rem)"
@@ -41,7 +39,6 @@ def _picture_html(pic, img_attrs, sizes):
     )
 
 
-@register.simple_tag
 def picture(image, *, alt="", sizes="100vw", eager=False, **attrs):
     """A responsive ``<picture>`` of an image field's file (nothing when the field is empty).
 
@@ -84,7 +81,6 @@ class _ImageTags(HTMLParser):
             self.found.append((start, start + len(text), attrs))
 
 
-@register.filter
 def responsive_images(html, sizes=PROSE_SIZES):
     """Sanitised rich text with each of its own images (under MEDIA_URL) served as renditions.
 
