@@ -10,6 +10,7 @@ from django.forms import NumberInput, TextInput
 
 from bulletin.models import Article, ArticlePerson, Issue, Section
 from people.models import Person
+from publishing.reader_forms import ReaderForm
 
 
 def issue_years():
@@ -46,6 +47,7 @@ class ArticleSearchFilter(django_filters.FilterSet):
     class Meta:
         model = Article
         fields = ["section", "year", "issue", "person"]
+        form = ReaderForm
 
     def filter_section(self, articles, name, section):
         # A main section includes its sub-columns, as on the section's own page.

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 
 from people.models import INITIALS
+from publishing.reader_forms import ReaderForm
 from publishing.slugs import pinyin_slug
 
 
@@ -25,6 +26,9 @@ class PersonFilter(django_filters.FilterSet):
         choices=[(letter, letter) for letter in INITIALS],
         widget=forms.HiddenInput,
     )
+
+    class Meta:
+        form = ReaderForm
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
