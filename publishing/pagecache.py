@@ -55,13 +55,19 @@ to that content (``bulletin.cache_tags``, ``events.cache_tags``).
   served only while it is still the next one. Once it passes, or another is scheduled before it,
   no page stored before is served, so scheduled content appears on time and nothing shows early.
 * **Local date**: event lists and the calendar split past from upcoming by today's date.
-* **What a hit costs**: two round trips to the cache (the page with the epoch and the schedule,
-  then the versions of its stamp), and a response made from stored status, headers and bytes.
+* **What a hit costs**: one round trip to Redis, and a response made from the stored status,
+  headers and bytes (no response object is unpickled). In Redis each page is a hash: one field
+  holds it packed (status, headers, bytes, tags, next scheduled time), and each other field is
+  named by the key of a version in its stamp and holds the bytes that key held when the page was
+  stamped. A script Redis runs (``READ_PAGE``) returns the page, the epoch and the schedule at
+  once, and no page if any of those versions has changed or is gone. Any other cache (the memory
+  cache of development, and of the tests without Redis) costs two reads: the page, stored with its
+  stamp, with the epoch and the schedule; then the versions of the stamp.
 
 Keys: ``page:<local date>:<sha256 of the absolute URL>``.
 
 Stored pages also expire after ``settings.PAGE_CACHE_SECONDS`` (or sooner, at the next scheduled
-time or midnight), which bounds memory.
+time or midnight), which bounds memory; in Redis a page is written with its expiry in one MULTI.
 
 Conditional requests: every public page gets an ``ETag`` (hash of the body) and a
 ``Last-Modified`` (when that copy was built: never earlier than its content last changed), and a
@@ -82,6 +88,7 @@ import time
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+import redis
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
@@ -92,6 +99,8 @@ from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
+from django_redis.cache import RedisCache
+from django_redis.client import DefaultClient
 
 from publishing import edge, jobs
 from publishing.models import PendingInvalidation, PublicationStatus, StatefulModel
@@ -306,10 +315,7 @@ def current_epoch():
         logger.warning("Page cache: cache unreachable", exc_info=True)
         epoch = None
     if epoch is None:
-        _unavailable(cache)
-        logger.warning(
-            "Page cache: cache unavailable, serving pages uncached; trying again in %s s", UNAVAILABLE_RETRY_SECONDS
-        )
+        _serve_uncached(cache)
     return epoch
 
 
@@ -380,6 +386,97 @@ def is_current(stamp):
         return False
 
 
+# Where pages are kept ---------------------------------------------------------------------------
+
+
+class CachePages:
+    """Pages in any Django cache, each stored with its stamp: a hit reads the page with the epoch
+    and the schedule, then the versions of its stamp."""
+
+    def __init__(self, cache):
+        self.cache = cache
+
+    def read(self, key):
+        """``(page, epoch, schedule)``: the page stored under ``key`` if it is there and its stamp
+        still current (else None), the epoch and the cached next scheduled time."""
+        found = self.cache.get_many([key, EPOCH_KEY, SCHEDULE_KEY])
+        page = found.get(key)
+        if page is not None and not is_current(page["stamp"]):
+            page = None
+        return page, found.get(EPOCH_KEY), found.get(SCHEDULE_KEY)
+
+    def write(self, key, page, stamp, seconds):
+        """Store ``page`` (:func:`packed`), built from the versions ``stamp`` holds, for ``seconds``."""
+        self.cache.set(key, page | {"stamp": stamp}, seconds)
+
+
+# Run by Redis on every read. KEYS: the page (a hash), the epoch, the schedule; ARGV[1]: the field
+# that holds the page packed. Every other field names a version key of the stamp and holds the
+# bytes it held then; if one holds others now or is gone (invalidated, evicted, emptied), no page
+# is returned. The version keys are not passed in KEYS, since only the stored page knows them: a
+# single Redis, which production and docker compose run, lets a script read any key; Redis
+# Cluster would need the page and its versions in one slot (a hash tag such as ``{page-cache}``
+# in every key).
+READ_PAGE = """
+local fields = redis.call('HGETALL', KEYS[1])
+local page = false
+for i = 1, #fields, 2 do
+  if fields[i] == ARGV[1] then
+    page = fields[i + 1]
+  elseif redis.call('GET', fields[i]) ~= fields[i + 1] then
+    page = false
+    break
+  end
+end
+return {page, redis.call('GET', KEYS[2]), redis.call('GET', KEYS[3])}
+"""
+PAGE_FIELD = "page"
+
+
+class RedisPages:
+    """Pages in Redis, through django-redis's own connection to the server it writes to: each is a
+    hash of the page and its stamp, which ``READ_PAGE`` checks on the server, so a hit costs one
+    round trip. Keys and values are those django-redis reads and writes (its ``make_key``,
+    ``encode`` and ``decode``), so the versions :func:`invalidate` writes through the cache API
+    are the ones compared."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.redis = cache.client.get_client()
+        self.read_page = self.redis.register_script(READ_PAGE)
+        self.shared_keys = [cache.make_key(EPOCH_KEY), cache.make_key(SCHEDULE_KEY)]
+
+    def read(self, key):
+        found = self.read_page(keys=[self.cache.make_key(key), *self.shared_keys], args=[PAGE_FIELD])
+        return tuple(None if value is None else self.cache.client.decode(value) for value in found)
+
+    def write(self, key, page, stamp, seconds):
+        # A version encoded here is the bytes invalidate() stored for it: every process runs the
+        # same code and serializer.
+        encode, stored_key = self.cache.client.encode, self.cache.make_key(key)
+        fields = {PAGE_FIELD: encode(page)} | {
+            self.cache.make_key(name): encode(token) for name, token in stamp.items()
+        }
+        # At once (MULTI): the copy before, perhaps stamped with other tags, leaves no field behind,
+        # and the page is never without its expiry.
+        with self.redis.pipeline() as transaction:
+            transaction.delete(stored_key)
+            transaction.hset(stored_key, mapping=fields)
+            transaction.expire(stored_key, seconds)
+            transaction.execute()
+
+
+def kept_in(cache):
+    """How pages are kept in ``cache``: decided once for each cache object."""
+    pages = getattr(cache, "_bulletin_pages", None)
+    if pages is None:
+        # django-redis's other clients keep values otherwise (HerdClient) or on several servers
+        # (ShardClient): they take the general path.
+        in_redis = isinstance(cache, RedisCache) and type(cache.client) is DefaultClient
+        pages = cache._bulletin_pages = (RedisPages if in_redis else CachePages)(cache)
+    return pages
+
+
 class PageCacheMiddleware:
     """Serve and store anonymous readers' public pages; answer conditional requests.
 
@@ -405,22 +502,21 @@ class PageCacheMiddleware:
         now = timezone.now()
         today = timezone.localdate(now)
         key = page_key(request, today)
-        # A hit costs two round trips to the cache: this one, and the versions of its stamp.
-        found = _cache_get_many([key, EPOCH_KEY, SCHEDULE_KEY])
-        epoch = found.get(EPOCH_KEY) or current_epoch()
+        stored, epoch, schedule = _read(key)
+        epoch = epoch or current_epoch()
         if epoch is None:
             return self.conditional(request, self.fresh(request), "off")
-        due = next_scheduled(epoch, now, known=found.get(SCHEDULE_KEY))
+        due = next_scheduled(epoch, now, known=schedule)
         seconds = lifetime(now, due, today)
-        stored = found.get(key)
-        if stored is not None and stored["due"] == due and is_current(stored["stamp"]) and settled():
-            return self.conditional(request, edge.share(unpacked(stored), tags_of(stored["stamp"]), seconds), "hit")
+        if stored is not None and stored["due"] == due and settled():
+            return self.conditional(request, edge.share(unpacked(stored), stored["tags"], seconds), "hit")
         response = self.fresh(request)
         if request.method == "GET" and is_storable(request, response) and _available(_cache()):
             stamp = self.stamp(request, view_name, page, epoch)
             if stamp is not None:
-                _cache_set(key, packed(response, stamp, due), seconds)
-                return self.conditional(request, edge.share(response, tags_of(stamp), seconds), "miss")
+                tags = tags_of(stamp)
+                _write(key, packed(response, tags, due), stamp, seconds)
+                return self.conditional(request, edge.share(response, tags, seconds), "miss")
         return self.conditional(request, response, "pass")
 
     def fresh(self, request):
@@ -499,20 +595,20 @@ def page_key(request, today):
     return f"page:{today.isoformat()}:{address}"
 
 
-def packed(response, stamp, due):
+def packed(response, tags, due):
     """What is stored of a page: its status, headers and bytes (cheap to read back, unlike a
-    pickled response object), the versions it was built from and the next scheduled time then."""
-    return {"status": response.status_code, "headers": list(response.items()), "body": response.content} | {
-        "stamp": stamp,
+    pickled response object), the tags it shows and the next scheduled time when it was built."""
+    return {
+        "status": response.status_code,
+        "headers": list(response.items()),
+        "body": response.content,
+        "tags": tags,
         "due": due,
     }
 
 
-def unpacked(stored):
-    response = HttpResponse(stored["body"], status=stored["status"])
-    for header, value in stored["headers"]:
-        response[header] = value
-    return response
+def unpacked(page):
+    return HttpResponse(page["body"], status=page["status"], headers=page["headers"])
 
 
 def lifetime(now, due, today):
@@ -540,6 +636,16 @@ def _unavailable(cache):
     cache._bulletin_settled_until = 0
 
 
+def _serve_uncached(cache, error=None):
+    """Serve pages uncached for ``UNAVAILABLE_RETRY_SECONDS`` (:func:`_unavailable`), and say so."""
+    _unavailable(cache)
+    logger.warning(
+        "Page cache: cache unavailable, serving pages uncached; trying again in %s s",
+        UNAVAILABLE_RETRY_SECONDS,
+        exc_info=error,
+    )
+
+
 def _version_key(name):
     return f"{VERSION_PREFIX}{name}"
 
@@ -553,12 +659,25 @@ def _new_token():
     return f"{time.time_ns():x}{secrets.token_hex(4)}"
 
 
-def _cache_get_many(keys):
+def _read(key):
+    """``(page, epoch, schedule)`` (:meth:`CachePages.read`), or Nones if they cannot be read."""
+    cache = _cache()
     try:
-        return _cache().get_many(keys)
+        return kept_in(cache).read(key)
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        # Redis is out of reach (through the cache API, django-redis would have answered nothing):
+        # asking it for the epoch next would only wait as long again.
+        _serve_uncached(cache, error)
     except Exception:
-        logger.warning("Page cache: could not read %s", keys[0], exc_info=True)
-        return {}
+        logger.warning("Page cache: could not read %s", key, exc_info=True)
+    return None, None, None
+
+
+def _write(key, page, stamp, seconds):
+    try:
+        kept_in(_cache()).write(key, page, stamp, seconds)
+    except Exception:
+        logger.warning("Page cache: could not store %s", key, exc_info=True)
 
 
 def _cache_get(key):

@@ -1,8 +1,9 @@
 """Whole-page caching of public pages (publishing.pagecache): never stale, never personal.
 
 Runs against Redis when REDIS_URL is set (CI) and the in-memory cache otherwise; the tests of a
-stalled Redis start one of their own (tests.faults). Cached pages depend on tags: each publishing
-action rebuilds the pages that show what it changed and leaves every other page cached.
+stalled Redis start one of their own (tests.faults), and so do those of how a hit is read, which
+run with both caches whatever the run (``each_cache``). Cached pages depend on tags: each
+publishing action rebuilds the pages that show what it changed and leaves every other page cached.
 Publishing actions defer the invalidation to the commit, so each runs under
 ``django_capture_on_commit_callbacks(execute=True)``, as it would commit in the admin.
 """
@@ -15,6 +16,8 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -293,7 +296,7 @@ def test_publishing_an_event_rebuilds_its_article_and_people_and_not_other_artic
     assert hit(client, other.get_absolute_url())
 
 
-def test_a_page_built_while_a_change_is_committed_is_not_stored(client, monkeypatch, published_issue):
+def test_a_page_built_while_a_change_is_committed_is_not_stored(client, each_cache, monkeypatch, published_issue):
     build = HomeView.get_context_data
 
     def commit_meanwhile(view, **kwargs):
@@ -354,7 +357,7 @@ def test_error_pages_are_not_stored(client):
     assert client.get(missing)[CACHE] == "pass"
 
 
-def test_head_requests_are_answered_from_the_cached_page(client, warm, published_issue):
+def test_head_requests_are_answered_from_the_cached_page(client, each_cache, warm, published_issue):
     warm([HOME])
 
     response = client.head(HOME)
@@ -417,7 +420,7 @@ def travel(monkeypatch):
     return to
 
 
-def test_a_scheduled_article_appears_on_time_and_not_before(client, travel, published_issue):
+def test_a_scheduled_article_appears_on_time_and_not_before(client, each_cache, travel, published_issue):
     # Mid-morning: pages are also keyed by the local date, which must not change within the test.
     tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), datetime.min.time())
     now = timezone.make_aware(tomorrow + timedelta(hours=10))
@@ -504,7 +507,7 @@ def test_previews_are_never_cached(client, editor, newsroom):
 
 
 @pytest.mark.parametrize("url", [HOME, RSS, SITEMAP], ids=["page", "feed", "sitemap"])
-def test_an_unchanged_page_is_answered_with_304(client, url, published_issue):
+def test_an_unchanged_page_is_answered_with_304(client, each_cache, url, published_issue):
     make.article(published_issue)
     first = client.get(url)
     assert first["ETag"] and first["Last-Modified"]
@@ -639,6 +642,26 @@ def test_a_withdrawal_during_a_redis_stall_returns_at_once_and_is_seen_once_redi
     assert not shows(fresh(client, news), url)
 
 
+def test_a_reader_who_finds_redis_stalled_waits_once_and_the_next_ones_not_at_all(
+    client, own_redis, later, settings, published_issue
+):
+    url = make.article(published_issue, title="赤霉病防控新进展").get_absolute_url()
+    client.get(url)
+    assert client.get(url)[CACHE] == "hit"
+    own_redis.stall(2)
+
+    started = time.monotonic()
+    assert client.get(url)[CACHE] == "off"
+    assert time.monotonic() - started < 2 * settings.REDIS_TIMEOUT_SECONDS  # one wait, then the page is built
+    started = time.monotonic()
+    assert client.get(url)[CACHE] == "off"  # not asked again within UNAVAILABLE_RETRY_SECONDS
+    assert time.monotonic() - started < settings.REDIS_TIMEOUT_SECONDS
+
+    own_redis.wait_until_it_answers()
+    later(pagecache.UNAVAILABLE_RETRY_SECONDS + 1)
+    assert client.get(url)[CACHE] == "hit"
+
+
 def test_the_pages_to_rebuild_are_recorded_with_the_change_and_rolled_back_with_it(
     django_capture_on_commit_callbacks, newsroom
 ):
@@ -769,7 +792,54 @@ def test_every_cached_page_is_stored_and_served_from_the_cache(client, published
         assert client.get(url)[CACHE] == "hit", name
 
 
-def test_a_cached_page_costs_two_round_trips_to_the_cache(client, monkeypatch, published_issue):
+# What a hit reads -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def memory_cache(settings):
+    """The cache is the in-memory one of development, whatever this run's REDIS_URL."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].clear()  # the memory cache outlives its settings: another test may have filled it
+
+
+@pytest.fixture(params=["memory_cache", "own_redis"])
+def each_cache(request):
+    """The test runs twice: with the in-memory cache (a hit reads the page, then the versions of
+    its stamp) and with a Redis of its own (a script run by Redis checks the stamp)."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """The name of the first command of each request sent to Redis from now on: one a round trip
+    (a pipeline or MULTI is sent as one)."""
+    sent = []
+    send = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(connection, command, *args, **kwargs):
+        packed = b"".join(command) if isinstance(command, list) else command
+        sent.append(packed.split(b"\r\n")[2].decode().upper())
+        return send(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    return sent
+
+
+def test_a_cached_page_costs_one_round_trip_to_redis(client, own_redis, published_issue, redis_round_trips):
+    """One script returns the stored page with the epoch and schedule, and checks its stamp."""
+    article = make.article(published_issue, title="赤霉病防控新进展")
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)[CACHE] == "hit"  # the script is known to Redis from now on
+    redis_round_trips.clear()
+
+    page = client.get(url)
+
+    assert page[CACHE] == "hit" and shows(page, "赤霉病防控新进展")
+    assert redis_round_trips == ["EVALSHA"]
+
+
+def test_a_cached_page_costs_two_reads_of_a_cache_that_is_not_redis(client, memory_cache, monkeypatch, published_issue):
     """The stored page with the epoch and schedule, then the versions it was built from."""
     article = make.article(published_issue, title="赤霉病防控新进展")
     url = article.get_absolute_url()
@@ -797,3 +867,79 @@ def test_a_cached_page_costs_two_round_trips_to_the_cache(client, monkeypatch, p
 
     assert page[CACHE] == "hit" and shows(page, "赤霉病防控新进展")
     assert calls == ["get_many", "get_many"]
+
+
+def test_a_page_is_built_again_once_content_it_shows_changed_and_not_before(client, each_cache, published_issue):
+    article = make.article(published_issue, title="赤霉病防控新进展")
+    url = article.get_absolute_url()
+    client.get(url)
+
+    pagecache.invalidate({"article:999999"})
+    assert client.get(url)[CACHE] == "hit"
+    pagecache.invalidate({pagecache.tag(article)})
+    assert client.get(url)[CACHE] == "miss"
+    assert client.get(url)[CACHE] == "hit"
+
+
+def test_a_page_is_not_built_again_for_content_it_no_longer_shows(client, each_cache, published_issue):
+    article, scientist = make.article(published_issue, title="赤霉病防控新进展"), make.person("林远")
+    link = make.link(article, scientist)
+    url = article.get_absolute_url()
+    client.get(url)
+    link.delete()  # straight to the database: only the article's own change tells the cache
+    pagecache.invalidate({pagecache.tag(article)})
+    assert client.get(url)[CACHE] == "miss"
+
+    pagecache.invalidate({pagecache.tag(scientist)})
+
+    assert client.get(url)[CACHE] == "hit"
+
+
+def test_a_page_whose_version_was_evicted_is_built_again(client, each_cache, published_issue):
+    article = make.article(published_issue, title="赤霉病防控新进展")
+    url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url)[CACHE] == "hit"
+
+    pagecache._cache().delete(f"{pagecache.VERSION_PREFIX}{pagecache.tag(article)}")
+
+    assert client.get(url)[CACHE] == "miss"
+    assert client.get(url)[CACHE] == "hit"
+
+
+def test_a_page_stored_after_content_it_shows_changed_is_not_served(client, each_cache, monkeypatch, published_issue):
+    """Its stamp holds the versions before the change, which the cache no longer holds."""
+    article = make.article(published_issue, title="赤霉病防控新进展")
+    url = article.get_absolute_url()
+    pack = pagecache.packed
+
+    def change_meanwhile(*args):
+        pagecache.invalidate({pagecache.tag(article)})
+        return pack(*args)
+
+    with monkeypatch.context() as storing:
+        storing.setattr(pagecache, "packed", change_meanwhile)
+        assert client.get(url)[CACHE] == "miss"
+    assert client.get(url)[CACHE] == "miss"
+    assert client.get(url)[CACHE] == "hit"
+
+
+def test_a_page_kept_in_redis_expires_after_its_lifetime_or_at_the_next_scheduled_time(
+    client, own_redis, settings, published_issue
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache = pagecache._cache()
+    stored = cache.client.get_client()
+
+    def lifetimes():
+        return [stored.ttl(key) for key in stored.keys(cache.make_key("page:*"))]
+
+    client.get(HOME)
+    [lifetime] = lifetimes()
+    assert 290 < lifetime <= 300
+
+    make.article(published_issue, published_at=timezone.now() + timedelta(seconds=60))
+    pagecache.invalidate({pagecache.SITE})
+    assert client.get(HOME)[CACHE] == "miss"
+    [lifetime] = lifetimes()
+    assert 0 < lifetime <= 60
