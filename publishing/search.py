@@ -49,9 +49,11 @@ SEARCH_FIELDS = ("search_title", "search_body")
 # Searchable rows keep their search text as a tsvector too (PostgreSQL): see document().
 DOCUMENT_FIELD = "search_document"
 STORED_FIELDS = (*SEARCH_FIELDS, DOCUMENT_FIELD)
-# A query matching more articles than this ranks the newest this many of them: ranking reads
-# every candidate's document, and no reader pages past the first few hundred results.
-RANK_WINDOW = 200
+# A query matching more articles than this ranks the newest this many of them: finding and
+# ranking each reads its whole document (28 KB on average, stored out of line), which was half of
+# a common-word search's time at 100k articles with 200; five pages of results is more than
+# readers page through, and a filter or another word narrows the rest.
+RANK_WINDOW = 100
 # Searches the planner expects to match this many rows or more are told its estimate, as
 # "about", rather than counted. Above RANK_WINDOW, so that such a search fills the ranking window.
 COUNT_LIMIT = 1000
@@ -252,8 +254,11 @@ def _ranked_on_postgresql(queryset, query, then, window):
     # The exact matches get a window of their own, so that newer matches of the words apart
     # never push them out of the ranking.
     candidates = first(tsquery) | first(exact) if query.loose else first(tsquery)
+    # The windows hold rows of ``queryset`` only: its conditions are not asked again of them (for
+    # articles, the join that tells whether an issue is out), which planning and running the
+    # query would pay for twice.
     return (
-        queryset.filter(candidates)
+        queryset.model._default_manager.filter(candidates)
         .annotate(
             exact_match=_is(Q(search_document=exact)) if query.loose else Value(True),
             search_rank=SearchRank(F(DOCUMENT_FIELD), tsquery),
