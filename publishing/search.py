@@ -44,6 +44,12 @@ MAX_QUERY_LENGTH = 100
 SNIPPET_LENGTH = 120
 # How much text a snippet shows before the first hit, so the hit reads in context.
 SNIPPET_LEAD = 30
+# Markup around a hit that text_around_hit() keeps: far more than the snippet's words need.
+QUOTE_BEFORE = 400
+QUOTE_AFTER = 800
+# A window cut out of markup may begin or end inside a tag or a character reference.
+INSIDE_TAG_AT_START = re.compile(r"^[^<]*?>")
+INSIDE_TAG_AT_END = re.compile(r"<[^>]*$|&[^;\s]*$")
 
 SEARCH_FIELDS = ("search_title", "search_body")
 # Searchable rows keep their search text as a tsvector too (PostgreSQL): see document().
@@ -388,6 +394,30 @@ def snippet(query, *texts, length=SNIPPET_LENGTH):
     if end < len(text):
         excerpt = format_html("{}…", excerpt)
     return excerpt
+
+
+def text_around_hit(query, rich_text):
+    """The words of ``rich_text`` (``sanitize.text_content``) for :func:`snippet` to quote.
+
+    An article's text runs to 11,000 characters and its snippet shows 120, so only the stretch
+    of markup around the first hit loses its tags; "…" stands for what is left out, where the
+    snippet would show it. The whole text when the markup holds no hit that reads as text (a
+    term split by a tag, or in an attribute).
+    """
+    pattern = _pattern(query)
+    hit = pattern.search(rich_text) if pattern and rich_text else None
+    if hit is None:
+        return text_content(rich_text)
+    start, end = max(0, hit.start() - QUOTE_BEFORE), hit.end() + QUOTE_AFTER
+    window = rich_text[start:end]
+    if start > 0:
+        window = INSIDE_TAG_AT_START.sub("", window, count=1)
+    if end < len(rich_text):
+        window = INSIDE_TAG_AT_END.sub("", window, count=1)
+    text = text_content(window)
+    if not pattern.search(text):
+        return text_content(rich_text)
+    return ("…" if start > 0 else "") + text + ("…" if end < len(rich_text) else "")
 
 
 def _pattern(query):

@@ -159,9 +159,25 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self, *, with_body=False):
         """What a list of articles shows: issue, section and the teaser photo; the text only for
-        lists that quote it (search snippets, feeds)."""
+        lists that quote it (feeds)."""
         articles = self.select_related("issue", "section").prefetch_related("photos")
         return articles if with_body else articles.defer("body")
+
+    def for_search_results(self):
+        """What search results show: title, date, byline, issue, section and the text their
+        snippets quote; no photos, and none of the editorial columns."""
+        return self.select_related("issue", "section").only(
+            "kicker",
+            "title",
+            "slug",
+            "published_at",
+            "byline",
+            "summary",
+            "body",
+            "issue__year",
+            "issue__number",
+            "section__name",
+        )
 
     def related_to(self, article):
         """Other articles in ``article``'s section or about any of its people, newest first.

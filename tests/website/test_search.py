@@ -16,6 +16,7 @@ from bulletin.models import Article
 from events.models import Event
 from people.models import Person
 from publishing import search
+from publishing.sanitize import text_content
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -428,6 +429,45 @@ def test_snippets_mark_the_terms_and_escape_the_text(client, published_issue):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert" not in html
     assert "…" in html  # the snippet starts near the hit, not at the long preface
+
+
+LONG_TEXT = (
+    "<p>" + "会议回顾了一年来的工作。" * 60 + '</p><figure><img src="/media/a.jpg" alt="会场"></figure>'
+    "<p>" + "与会代表分组讨论。" * 30 + "<strong>小麦赤霉病</strong>防治进入关键期，"
+    "专家提醒抓住&nbsp;抽穗扬花期用药。" + "各地农技人员下田指导。" * 80 + "</p>"
+)
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["赤霉病", "关键期", "抽穗", "农技人员", "工作", "讨论"],
+)
+def test_a_snippet_cut_from_the_text_around_the_hit_reads_as_one_cut_from_the_whole_text(q):
+    query = search.parse_query(q)
+
+    around = search.snippet(query, search.text_around_hit(query, LONG_TEXT))
+    whole = search.snippet(query, text_content(LONG_TEXT))
+
+    assert around == whole
+    assert f"<mark>{q}</mark>" in around
+
+
+def test_a_snippet_window_never_shows_the_markup_it_was_cut_from():
+    # The hit is a few characters after a long tag: the window starts inside it.
+    body = "<p>" + "前言。" * 100 + '<img src="/media/' + "x" * 500 + '.jpg" alt="图">赤霉病来了</p>'
+    query = search.parse_query("赤霉病")
+
+    text = search.text_around_hit(query, body)
+
+    assert "<" not in text and ">" not in text and "jpg" not in text
+    assert "赤霉病来了" in text
+
+
+def test_a_term_split_by_markup_is_still_found_for_the_snippet():
+    body = "<p>" + "前言。" * 100 + "小麦<em>赤霉</em>病蔓延</p>"
+    query = search.parse_query("赤霉病")
+
+    assert "<mark>赤霉病</mark>" in search.snippet(query, search.text_around_hit(query, body))
 
 
 def test_a_title_hit_is_marked_in_the_title(client, library):
