@@ -98,6 +98,11 @@ class Event(Reviewable, Searchable):
                 name="event_ends_after_start",
             ),
         ]
+        indexes = [
+            # Newest first, as listed: a search finds its newest matching events by walking this
+            # instead of sorting every match (2,000 for a common word at 5,000 events).
+            models.Index(F("start_date").desc(), F("id").desc(), name="event_newest_first"),
+        ]
 
     def __str__(self):
         return self.title
