@@ -2,15 +2,17 @@
 robots.txt, the print edition); Django's engine renders the overrides of the admin's and
 django-axes's templates, which Jinja2 must leave to it."""
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.template import TemplateDoesNotExist, engines
+from django.template import TemplateDoesNotExist, defaultfilters, engines
 from django.template.backends.django import DjangoTemplates
 from django.template.backends.jinja2 import Jinja2
 from django.template.loader import get_template
 from django.urls import reverse
+from django.utils import timezone
 
 FOLDER = Path(settings.BASE_DIR) / "templates"
 OVERRIDES = ("admin/", "axes/")
@@ -44,3 +46,21 @@ def test_the_admin_index_shows_the_shortcuts_its_override_adds(chief_client, rea
 
     assert page.contains("制作看板")
     assert page.contains("期刊")  # Django's own index, which the override extends
+
+
+@pytest.mark.parametrize("format", ["c", "Y年n月j日", "n月j日", None])
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 1, 31, 23, 30, tzinfo=UTC),  # already 1 February in Beijing
+        datetime(2026, 12, 4, 8, 5, 9, 120, tzinfo=UTC),
+        date(2025, 7, 1),
+        None,
+        "",
+    ],
+)
+def test_public_templates_write_dates_as_djangos_date_filter_does(value, format):
+    template = engines["jinja2"].from_string("{{ value|date(format) }}")
+    expected = defaultfilters.date(timezone.template_localtime(value), format)
+
+    assert template.render({"value": value, "format": format}) == expected
