@@ -232,6 +232,9 @@ def matching(queryset, query, *, then=("-pk",), window=None):
     full-text relevance, title words counting more than body words, within the first ``window``
     (default ``RANK_WINDOW``) of each kind in ``then`` order; SQLite puts rows with more parts in
     the title first. :func:`count_matching` tells how many match in all.
+
+    On PostgreSQL the rows are read through the model's default manager, by key from the windows
+    ``queryset`` chose them in: ask ``select_related()`` and the like of the result.
     """
     if not query.parts:
         return queryset.none()
