@@ -77,6 +77,10 @@ class SearchView(ListView):
     # word's search 1.5 ms more at 100k articles, for five names shown.
     others_count = 5
     people_window = 20
+    # What the page shows of them: a biography or an event's description is rich text many times
+    # the size of the rest, read and sent for nothing.
+    person_fields = ("name", "slug", "title", "organisation")
+    event_fields = ("title", "slug", "start_date", "start_time", "end_date", "end_time", "place", "organiser")
 
     def get(self, request, *args, **kwargs):
         self.query = search.parse_query(request.GET.get("q", ""))
@@ -117,10 +121,14 @@ class SearchView(ListView):
         first_page = context["page_obj"].number == 1
         # public() on the ranked few, not inside the window: there PostgreSQL checked every person's
         # every appearance in the archive before picking the matches (20-45 ms a search at 15k).
-        people = search.matching(Person.objects.all(), self.query, then=("slug",), window=self.people_window).public()
+        people = (
+            search.matching(Person.objects.all(), self.query, then=("slug",), window=self.people_window)
+            .public()
+            .only(*self.person_fields)
+        )
         events = search.matching(
             Event.objects.public(), self.query, then=("-start_date", "-pk"), window=self.others_count
-        )
+        ).only(*self.event_fields)
         context.update(
             query=self.query,
             found=self.found.count,
