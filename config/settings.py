@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The open API (/api/): CORS on every answer, its 304s and errors included, and errors as JSON.
+    "website.api.http.ApiMiddleware",
     # Above all that may touch the database, below the security headers: a request that fails
     # because the database cannot be reached is answered 503, not 500 (config.outages).
     "config.outages.DatabaseOutageMiddleware",

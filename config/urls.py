@@ -7,6 +7,7 @@ from bulletin.views import media_file
 from config import health
 from publishing import editor_uploads
 from publishing.pagecache import LISTINGS, cached
+from website import api
 from website.sitemaps import SITEMAPS
 from website.views import RobotsView
 
@@ -25,6 +26,7 @@ urlpatterns = [
     # nginx serves what readers may see straight from the public tree; the rest is asked of the app.
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<name>.+)$", media_file, name="media"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("api/v1/", api.urls),
     path("people/", include("people.urls")),
     path("events/", include("events.urls")),
     path("", include("website.urls")),

@@ -785,7 +785,8 @@ def test_every_cached_page_is_stored_and_served_from_the_cache(client, published
         "events:calendar-feed": reverse("events:calendar-feed"),
         "sitemap": SITEMAP,
     }
-    assert set(urls) == set(pagecache.cached_pages())
+    # The open API's endpoints are checked the same way in tests/website/test_api.py.
+    assert set(urls) == {name for name in pagecache.cached_pages() if not name.startswith("api-v1:")}
 
     for name, url in urls.items():
         assert client.get(url)[CACHE] == "miss", name
