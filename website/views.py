@@ -70,17 +70,6 @@ class SearchView(ListView):
     template_name = "website/search.html"
     context_object_name = "articles"
     paginate_by = 20
-    # The people and events beside the articles, best first. Only the events shown are ranked
-    # (the newest that match), since ranking reads each candidate's whole document: the best five
-    # of fifty events took 18 ms of a search at 15,000 articles. People are ranked among the first
-    # twenty that match and then kept to those readers may see (see below): fifty cost a common
-    # word's search 1.5 ms more at 100k articles, for five names shown.
-    others_count = 5
-    people_window = 20
-    # What the page shows of them: a biography or an event's description is rich text many times
-    # the size of the rest, read and sent for nothing.
-    person_fields = ("name", "slug", "title", "organisation")
-    event_fields = ("title", "slug", "start_date", "start_time", "end_date", "end_time", "place", "organiser")
 
     def get(self, request, *args, **kwargs):
         self.query = search.parse_query(request.GET.get("q", ""))
@@ -119,16 +108,7 @@ class SearchView(ListView):
         # Where the articles holding the query as written end and those holding its words apart begin.
         context["first_apart"] = next((a for a in context["articles"] if not a.exact_match), None)
         first_page = context["page_obj"].number == 1
-        # public() on the ranked few, not inside the window: there PostgreSQL checked every person's
-        # every appearance in the archive before picking the matches (20-45 ms a search at 15k).
-        people = (
-            search.matching(Person.objects.all(), self.query, then=("slug",), window=self.people_window)
-            .public()
-            .only(*self.person_fields)
-        )
-        events = search.matching(
-            Event.objects.public(), self.query, then=("-start_date", "-pk"), window=self.others_count
-        ).only(*self.event_fields)
+        people, events = people_and_events_matching(self.query) if first_page else ([], [])
         context.update(
             query=self.query,
             found=self.found.count,
@@ -139,8 +119,31 @@ class SearchView(ListView):
             if self.found.estimated or self.found_as_written.estimated
             else self.found.count - self.found_as_written.count,
             filter=self.filter,
-            people=list(people[: self.others_count]) if first_page else [],
-            events=list(events[: self.others_count]) if first_page else [],
+            people=list(people),
+            events=list(events),
             max_query_length=search.MAX_QUERY_LENGTH,
         )
         return context
+
+
+# A search shows this many people and events beside its articles, best first. Only the events
+# shown are ranked (the newest that match), since ranking reads each candidate's whole document:
+# the best five of fifty events took 18 ms of a search at 15,000 articles. People are ranked among
+# the first PEOPLE_WINDOW that match and then kept to those readers may see (see below): fifty
+# cost a common word's search 1.5 ms more at 100k articles, for five names shown.
+OTHERS_COUNT = 5
+PEOPLE_WINDOW = 20
+# What is shown of them: a biography or an event's description is rich text many times the size
+# of the rest, read and sent for nothing.
+PERSON_FIELDS = ("name", "slug", "title", "organisation", "initial", "photo")
+EVENT_FIELDS = ("title", "slug", "start_date", "start_time", "end_date", "end_time", "place", "organiser")
+
+
+def people_and_events_matching(query):
+    """The people and the events a search for ``query`` shows beside its articles, best first:
+    on the site's search page and in the API's."""
+    # public() on the ranked few, not inside the window: there PostgreSQL checked every person's
+    # every appearance in the archive before picking the matches (20-45 ms a search at 15k).
+    people = search.matching(Person.objects.all(), query, then=("slug",), window=PEOPLE_WINDOW).public()
+    events = search.matching(Event.objects.public(), query, then=("-start_date", "-pk"), window=OTHERS_COUNT)
+    return people.only(*PERSON_FIELDS)[:OTHERS_COUNT], events.only(*EVENT_FIELDS)[:OTHERS_COUNT]

@@ -11,12 +11,10 @@ from ninja import Query, Router
 
 from bulletin.filters import ArticleSearchFilter
 from bulletin.models import Article
-from events.models import Event
-from people.models import Person
 from publishing import pagecache, search
 from website.api import schemas, serialize
 from website.api.http import Paging, bad_parameters, page, paginate
-from website.views import SearchView
+from website.views import people_and_events_matching
 
 router = Router()
 
@@ -58,9 +56,7 @@ def search_articles(
         paging,
         count=search.listed(found.count),
     )
-    first_page = paging.page == 1
-    people = search.matching(Person.objects.all(), query, then=("slug",), window=SearchView.people_window).public()
-    events = search.matching(Event.objects.public(), query, then=("-start_date", "-pk"), window=SearchView.others_count)
+    people, events = people_and_events_matching(query) if paging.page == 1 else ([], [])
     return {
         **envelope,
         "query": query.text,
@@ -80,6 +76,6 @@ def search_articles(
             }
             for article in rows
         ],
-        "people": [serialize.person_item(p) for p in people[: SearchView.others_count]] if first_page else [],
-        "events": [serialize.event_item(e) for e in events[: SearchView.others_count]] if first_page else [],
+        "people": [serialize.person_item(person) for person in people],
+        "events": [serialize.event_item(event) for event in events],
     }
