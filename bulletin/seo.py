@@ -6,22 +6,29 @@ already loaded (``for_detail()`` prefetches people, photos and topics), so a pag
 no queries.
 """
 
+import html
 import json
 import mimetypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from bulletin.docx_import import BYLINE, BYLINE_PHOTOS_TOO, head_byline
 from bulletin.models import ArticlePerson
+from people.models import Person
 from publishing import images
 from publishing.sanitize import text_content
 
 DESCRIPTION_LENGTH = 120
 SCHEMA = "https://schema.org"
+# The image of a link preview for a page without one of its own: the periodical's square icon.
+DEFAULT_SHARE_IMAGE = "icons/icon-512.png"
+DEFAULT_SHARE_IMAGE_SIZE = 512
 
 # As JSON escapes: the characters that could end a <script> element or start a comment in it
 # (the ones Django's json_script replaces), and the line and paragraph separators, which
@@ -112,6 +119,13 @@ def share_image(image):
     )
 
 
+def default_share_image():
+    """The :class:`ShareImage` of a page without an image of its own."""
+    size = DEFAULT_SHARE_IMAGE_SIZE
+    url = absolute_url(static(DEFAULT_SHARE_IMAGE))
+    return ShareImage(url, size, size, "image/png", DEFAULT_SHARE_IMAGE, staticfiles_storage)
+
+
 # People --------------------------------------------------------------------------------------
 
 
@@ -126,14 +140,15 @@ def author_names(byline):
 
 
 def authors(article):
-    """schema.org ``Person`` objects of the article's authors: its linked authors, else its byline."""
+    """schema.org authors of the article, never none: its linked authors (``Person``), else the
+    names in its byline, else the publisher (``Organization``), whose staff wrote it."""
     linked = [link.person for link in article.person_links.all() if link.role == ArticlePerson.Role.AUTHOR]
     if linked:
         return [
             {"@type": "Person", "name": person.name, "url": absolute_url(person.get_absolute_url())}
             for person in linked
         ]
-    return [{"@type": "Person", "name": name} for name in author_names(article.byline)]
+    return [{"@type": "Person", "name": name} for name in author_names(article.byline)] or [publisher()]
 
 
 # Page meta -----------------------------------------------------------------------------------
@@ -143,7 +158,7 @@ def authors(article):
 class PageMeta:
     """What ``includes/meta.html`` prints in a page's head."""
 
-    url: str  # the canonical address, absolute
+    url: str  # the canonical address, absolute; empty on a page that has none (an error page)
     title: str = ""
     description: str = ""
     type: str = "website"
@@ -155,9 +170,15 @@ class PageMeta:
     tags: list = field(default_factory=list)
     structured_data: dict | None = None
 
+    def __post_init__(self):
+        # Chat apps show an empty box for a link without an image: every page has one.
+        if self.image is None:
+            self.image, self.image_alt = default_share_image(), settings.PERIODICAL_NAME
+
     @property
     def twitter_card(self):
-        return "summary_large_image" if self.image else "summary"
+        # The icon is no picture of the page, and too small for a large card.
+        return "summary" if self.image == default_share_image() else "summary_large_image"
 
     @property
     def json_ld(self):
@@ -197,12 +218,22 @@ def publication_issue(issue, *, url=None, cover=None):
     return data
 
 
+def article_image(article):
+    """``(ShareImage, alt)`` of the picture that stands for an article: its first photo, else its
+    issue's cover; ``(None, "")`` if it has neither."""
+    photo = article.teaser_photo
+    if photo:
+        return share_image(photo.image), getattr(photo, "alt", "") or photo.caption or article.title
+    if article.issue_id and article.issue.cover_image:
+        return share_image(article.issue.cover_image), article.issue.cover_alt
+    return None, ""
+
+
 def article_meta(article):
     """The meta of a public article's page (``article`` loaded with ``for_detail()``)."""
     url = absolute_url(article.get_absolute_url())
     description = article_description(article)
-    photo = article.teaser_photo
-    image = share_image(photo.image) if photo else None
+    image, image_alt = article_image(article)
     topics = [topic.name for topic in article.topics.all()]
     data = {
         "@context": SCHEMA,
@@ -235,7 +266,7 @@ def article_meta(article):
         description=description,
         type="article",
         image=image,
-        image_alt=(getattr(photo, "alt", "") or photo.caption or article.title) if photo else "",
+        image_alt=image_alt,
         published=article.published_at,
         modified=data["dateModified"],
         section=article.section.name,
@@ -260,14 +291,57 @@ def issue_meta(issue):
     )
 
 
-def page_meta(context):
+def person_meta(person, meta):
+    """``meta``, the default meta of a person's page, with the person as a schema.org ``Person``.
+
+    The people app stands below the periodical and cannot prepare it: :func:`page_meta` does.
+    """
+    url = absolute_url(person.get_absolute_url())
+    image = share_image(person.photo)
+    bio = plain_text(person.bio)
+    description = bio or "，".join(filter(None, [person.title, person.organisation]))
+    data = {"@context": SCHEMA, "@type": "Person", "name": person.name, "url": url}
+    if person.title:
+        data["jobTitle"] = person.title
+    if person.organisation:
+        data["worksFor"] = {"@type": "Organization", "name": person.organisation}
+    if image:
+        data["image"] = image.url
+    if description:
+        data["description"] = description
+    return replace(
+        meta,
+        type="profile",
+        description=bio,
+        image=image or meta.image,
+        image_alt=person.name if image else meta.image_alt,
+        structured_data=data,
+    )
+
+
+def page_meta(context, title="", description="", *, canonical=True):
     """The meta of the page a template ``context`` renders: the ``meta`` its view prepared
-    (articles, issues), or the default meta of the page's address."""
+    (articles, issues, events), a person's, or the default meta of the page's address.
+
+    ``title`` and ``description`` are the page's ``<title>`` and description as rendered (HTML);
+    they stand in for what the meta leaves out, the title without the site's name, which
+    ``og:site_name`` carries. ``canonical=False`` gives no address (error pages).
+    """
     meta = context.get("meta")
-    if meta is not None:
-        return meta
     request = context.get("request")
-    return default_meta(request, context.get("page_obj")) if request is not None else None
+    if meta is None and request is not None:
+        meta = default_meta(request, context.get("page_obj"))
+        if isinstance(context.get("object"), Person):
+            meta = person_meta(context["object"], meta)
+    if meta is None:
+        return None
+    title = html.unescape(str(title)).strip().removesuffix(f" — {settings.PERIODICAL_NAME}")
+    return replace(
+        meta,
+        url=meta.url if canonical else "",
+        title=meta.title or title,
+        description=meta.description or html.unescape(str(description)).strip(),
+    )
 
 
 def default_meta(request, page_obj=None):

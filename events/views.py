@@ -11,6 +11,7 @@ from bulletin import seo
 from bulletin.models import Article
 from events import calendar, ics
 from events.models import Event
+from events.seo import event_meta
 from people.models import Person
 from publishing import pagecache
 
@@ -55,6 +56,9 @@ class EventDetailView(DetailView):
         people = Event.people.through.objects.filter(event=event).values_list("person_id", flat=True)
         pagecache.depends_on(self.request, pagecache.tag(event), *(pagecache.tag_of("person", pk) for pk in people))
         return event
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(meta=event_meta(self.object), **kwargs)
 
 
 class EventMonthView(TemplateView):

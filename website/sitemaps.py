@@ -11,7 +11,7 @@ from django.contrib import sitemaps
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from bulletin.models import Article, Issue, Section
+from bulletin.models import Article, Issue, Section, Topic
 from events.models import Event
 from people.models import Person
 
@@ -45,23 +45,37 @@ class ArticleSitemap(PublicSitemap):
         return Article.objects.public().select_related("issue").order_by("-published_at", "-pk")
 
 
-class SectionSitemap(PublicSitemap):
-    """Sections with at least one public article (of their own or of a sub-column)."""
+class ArticleStreamSitemap(PublicSitemap):
+    """Pages that list articles across issues (``model``'s), those with at least one public
+    article, changed when their newest was published; one query however many there are."""
 
     changefreq = "weekly"
     priority = 0.4
 
     def items(self):
-        newest = (
-            Article.objects.public()
-            .filter(Q(section=OuterRef("pk")) | Q(section__parent=OuterRef("pk")))
-            .order_by("-published_at")
-            .values("published_at")[:1]
-        )
-        return Section.objects.annotate(newest=Subquery(newest)).filter(newest__isnull=False).order_by("order", "pk")
+        newest = self.articles_of(OuterRef("pk")).order_by("-published_at").values("published_at")[:1]
+        return self.model.objects.annotate(newest=Subquery(newest)).filter(newest__isnull=False).order_by(*self.order)
 
     def lastmod(self, item):
         return item.newest
+
+
+class SectionSitemap(ArticleStreamSitemap):
+    """Sections with at least one public article (of their own or of a sub-column)."""
+
+    model = Section
+    order = ("order", "pk")
+
+    def articles_of(self, section):
+        return Article.objects.public().filter(Q(section=section) | Q(section__parent=section))
+
+
+class TopicSitemap(ArticleStreamSitemap):
+    model = Topic
+    order = ("name",)
+
+    def articles_of(self, topic):
+        return Article.objects.public().filter(topics=topic)
 
 
 class PersonSitemap(PublicSitemap):
@@ -112,6 +126,7 @@ SITEMAPS = {
     "issues": IssueSitemap,
     "articles": ArticleSitemap,
     "sections": SectionSitemap,
+    "topics": TopicSitemap,
     "people": PersonSitemap,
     "events": EventSitemap,
 }

@@ -102,12 +102,12 @@ def test_article_page_has_a_link_preview_with_the_teaser_rendition(client, artic
     assert page.meta("article:section") == "科协动态"
 
 
-def test_article_without_photo_gets_a_small_card(client):
+def test_news_without_photo_gets_a_small_card_with_the_site_icon(client):
     news = make.news(title="省科协召开动员大会", body="<p>4月16日上午，省科协召开动员大会。</p>")
 
     page = head(client, news.get_absolute_url())
 
-    assert page.meta("og:image") is None
+    assert page.meta("og:image") == f"{SITE}/static/icons/icon-512.png"
     assert page.meta("twitter:card") == "summary"
     assert page.meta("og:description") == "4月16日上午，省科协召开动员大会。"
 
