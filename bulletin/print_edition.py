@@ -34,6 +34,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from bulletin import seo
 from bulletin.models import Article, Issue, IssuePrint, table_of_contents
 from publishing import images, jobs, pagecache
 from publishing.models import PublicationStatus
@@ -294,13 +295,16 @@ def edition_articles(issue, *, proof):
 def render_issue(issue, layout):
     """The HTML document WeasyPrint lays out for ``issue``, and its fingerprint.
 
-    Until readers can see the issue (one released for a later moment too) it is a proof.
+    Until readers can see the issue (one released for a later moment too) it is a proof. Each
+    article and the cover carry a QR code of their page on the website; a proof's lead to the
+    addresses the pages will have once the issue is released, as the printed issue's will.
     """
     proof = not Issue.objects.public().filter(pk=issue.pk).exists()
     toc = table_of_contents(edition_articles(issue, proof=proof))
     for group in toc:
         for article in group.articles:
             article.print_photos = [print_photo(photo) for photo in article.photos.all()]
+            article.web_url = seo.absolute_url(article.get_absolute_url())
     html = render_to_string(
         "print/issue.html",
         {
@@ -309,6 +313,7 @@ def render_issue(issue, layout):
             "layout": layout,
             "proof": proof,
             "cover_src": print_image_url(issue.cover_image.name) if issue.cover_image else "",
+            "issue_url": seo.absolute_url(issue.get_absolute_url()),
             "stylesheet": stylesheet(),
             "PERIODICAL_NAME": settings.PERIODICAL_NAME,
             "PUBLISHER_NAME": settings.PUBLISHER_NAME,

@@ -19,6 +19,7 @@ urlpatterns = [
         cached(views.ArticleDetailView.as_view()),
         name="article-detail",
     ),
+    path("articles/<int:pk>/qr.svg", cached(views.article_qr_code), name="article-qr-code"),
     path("news/", cached(views.NewsListView.as_view(), lists={LISTINGS}, reads=PAGED), name="news-list"),
     path("news/<slug:slug>/", cached(views.NewsDetailView.as_view()), name="news-detail"),
     path("sections/<slug:slug>/", cached(views.SectionDetailView.as_view(), reads=PAGED), name="section-detail"),

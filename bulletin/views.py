@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from django.db.models import Prefetch, Q
 from django.db.models.query import prefetch_related_objects
-from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -13,11 +13,13 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from bulletin import print_edition, redirects, seo
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, ShareLink, Topic, table_of_contents
-from publishing import images, media, pagecache
+from publishing import images, media, pagecache, qr
 from publishing.models import PublicationStatus
 
 LATEST_NEWS_COUNT = 8
 RELATED_COUNT = 4
+# The accessible name of an article's QR code.
+QR_CODE_TITLE = "本文网址的二维码"
 
 
 class HomeView(TemplateView):
@@ -187,6 +189,20 @@ def neighbours_in_issue(article):
         return Article(pk=entry.pk, title=entry.title, slug=entry.slug, issue=article.issue)
 
     return neighbour(index - 1), neighbour(index + 1)
+
+
+@require_safe
+def article_qr_code(request, pk):
+    """The QR code of a public article's address, an SVG image its page shows desktop readers.
+
+    An image of its own rather than markup in the page: choosing a code's mask costs about 5 ms,
+    which every article page built afresh would pay, for a picture that phones neither show nor
+    fetch. Cached like a page, and made stale with the article (its address may change).
+    """
+    article = get_object_or_404(Article.objects.public().select_related("issue"), pk=pk)
+    pagecache.depends_on(request, pagecache.tag(article))
+    code = qr.svg(seo.absolute_url(article.get_absolute_url()), title=QR_CODE_TITLE)
+    return HttpResponse(code, content_type="image/svg+xml")
 
 
 class NewsDetailView(ArticleDetailView):

@@ -7,7 +7,8 @@ refuses them, so Django's loader finds them with the next engine.
 
 What the templates call mirrors the tags and filters they had: ``url()``, ``static()``,
 ``picture()``, ``page_meta()``, ``querystring()``, ``now()``, and Django's own ``|date``,
-``|time``, ``|truncatechars`` and ``|linebreaksbr``.
+``|time``, ``|truncatechars`` and ``|linebreaksbr``; ``qr_code()`` (``publishing.qr``) draws the
+QR codes of article pages and of the print edition.
 """
 
 import jinja2
@@ -16,7 +17,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from bulletin import seo
-from publishing import image_markup, links
+from publishing import image_markup, links, qr
 
 # How the public pages write a day.
 CHINESE_DATE = "Y年n月j日"
@@ -75,6 +76,7 @@ def environment(**options):
         picture=image_markup.picture,
         page_meta=jinja2.pass_context(seo.page_meta),
         querystring=querystring,
+        qr_code=qr.svg,
     )
     env.filters.update(
         date=date,

@@ -767,6 +767,7 @@ def test_every_cached_page_is_stored_and_served_from_the_cache(client, published
         "bulletin:article-detail": article.get_absolute_url(),
         "bulletin:news-list": reverse("bulletin:news-list"),
         "bulletin:news-detail": news.get_absolute_url(),
+        "bulletin:article-qr-code": reverse("bulletin:article-qr-code", args=[article.pk]),
         "bulletin:section-detail": section.get_absolute_url(),
         "bulletin:topic-detail": topic.get_absolute_url(),
         "website:search": search("稿件"),
