@@ -8,7 +8,7 @@ refuses them, so Django's loader finds them with the next engine.
 What the templates call mirrors the tags and filters they had: ``url()``, ``static()``,
 ``picture()``, ``page_meta()``, ``querystring()``, ``now()``, and Django's own ``|date``,
 ``|time``, ``|truncatechars`` and ``|linebreaksbr``; ``qr_code()`` (``publishing.qr``) draws the
-QR codes of article pages and of the print edition.
+QR codes of the print edition.
 """
 
 import jinja2
