@@ -10,7 +10,7 @@ from django.forms import NumberInput, TextInput
 
 from bulletin.models import Article, ArticlePerson, Issue, Section
 from people.models import Person
-from publishing.reader_forms import ReaderForm
+from publishing.reader_forms import ReaderForm, ReaderSelect
 
 
 def issue_years():
@@ -29,10 +29,10 @@ class ArticleSearchFilter(django_filters.FilterSet):
     """Narrows a queryset of public articles; the choices offer only what readers can see."""
 
     section = django_filters.ChoiceFilter(
-        label="栏目", empty_label="全部栏目", choices=section_choices, method="filter_section"
+        label="栏目", empty_label="全部栏目", choices=section_choices, method="filter_section", widget=ReaderSelect
     )
     year = django_filters.ChoiceFilter(
-        label="年份", empty_label="全部年份", choices=issue_years, field_name="issue__year"
+        label="年份", empty_label="全部年份", choices=issue_years, field_name="issue__year", widget=ReaderSelect
     )
     # With the year: 2026 and 5 is 2026年第5期.
     issue = django_filters.NumberFilter(

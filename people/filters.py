@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 
 from people.models import INITIALS
-from publishing.reader_forms import ReaderForm
+from publishing.reader_forms import ReaderForm, ReaderSelect
 from publishing.slugs import pinyin_slug
 
 
@@ -19,7 +19,7 @@ class PersonFilter(django_filters.FilterSet):
         label="单位",
         empty_label="全部单位",
         choices=(),
-        widget=forms.Select(attrs={"class": "person-filter__select"}),
+        widget=ReaderSelect(attrs={"class": "person-filter__select"}),
     )
     initial = django_filters.ChoiceFilter(
         label="姓名首字母",
