@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bulletin import feeds, views
+from bulletin import feeds, subscription_views, views
 from publishing.pagecache import LISTINGS, PAGED, cached
 
 app_name = "bulletin"
@@ -28,4 +28,8 @@ urlpatterns = [
     path("topics/<slug:slug>/", cached(views.TopicDetailView.as_view(), reads=PAGED), name="topic-detail"),
     path("preview/articles/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview-article"),
     path("preview/shared/<str:token>/", views.SharedPreviewView.as_view(), name="shared-preview"),
+    path("subscribe/", subscription_views.SubscribeView.as_view(), name="subscribe"),
+    path("subscribe/sent/", subscription_views.SubscriptionSentView.as_view(), name="subscription-sent"),
+    path("subscribe/confirm/<str:token>/", subscription_views.ConfirmView.as_view(), name="subscription-confirm"),
+    path("unsubscribe/<str:token>/", subscription_views.UnsubscribeView.as_view(), name="unsubscribe"),
 ]

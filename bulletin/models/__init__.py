@@ -4,7 +4,8 @@ Public code reads through the querysets' ``public()`` methods only; they are the
 definition of what a reader may see.
 
 Each subject is a module: ``issues``, ``sections`` (and topics), ``articles``, ``links`` (old
-addresses and share links), ``imports`` (Word files awaiting the editor's check) and ``toc``.
+addresses and share links), ``imports`` (Word files awaiting the editor's check), ``toc`` and
+``subscriptions`` (readers' email subscriptions and the issues mailed to them).
 Importing them here is what registers the models with Django, and the rest of the project
 imports from this package, not from the modules.
 """
@@ -15,6 +16,7 @@ from bulletin.models.imports import StagedImport
 from bulletin.models.issues import Issue, IssuePrint
 from bulletin.models.links import ArticleRedirect, ShareLink
 from bulletin.models.sections import Section, Topic
+from bulletin.models.subscriptions import Delivery, Subscriber
 from bulletin.models.toc import table_of_contents
 
 __all__ = [
@@ -22,12 +24,14 @@ __all__ = [
     "ArticlePerson",
     "ArticlePhoto",
     "ArticleRedirect",
+    "Delivery",
     "HistoricalArticle",
     "Issue",
     "IssuePrint",
     "Section",
     "ShareLink",
     "StagedImport",
+    "Subscriber",
     "Topic",
     "table_of_contents",
 ]

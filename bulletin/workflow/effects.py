@@ -1,11 +1,11 @@
 """What a transition sets off once it is committed, all of it here: mail to the people who must
-act next (queued as jobs, tried again until the mail server takes it), and, when readers see the
-change, the cached pages that showed it made stale (``publishing.pagecache``), the PDF of its
-released issue made again (``bulletin.print_edition``) and its files made public or private
-(``publishing.media``). None of it runs if the transaction rolls back; the page cache and the job
+act next (queued as jobs, tried again until the mail server takes it), a released issue's mail to
+its subscribers (``bulletin.subscriptions``), and, when readers see the change, the cached pages
+that showed it made stale (``publishing.pagecache``), the PDF of its released issue made again
+(``bulletin.print_edition``) and its files made public or private (``publishing.media``). None of it runs if the transaction rolls back; the page cache and the job
 queue record their part in the transaction itself, so nothing is lost."""
 
-from bulletin import print_edition
+from bulletin import print_edition, subscriptions
 from bulletin.models import Article
 from publishing import media, pagecache
 
@@ -35,6 +35,12 @@ def readers_see_issue(issue):
     )
     print_edition.schedule_rebuild(issue.pk)
     media.readers_see(issue)
+
+
+def subscribers_get(issue):
+    """Once committed, a released ``issue`` is mailed to its subscribers when readers can see it:
+    now, or at its release time (``bulletin.subscriptions``)."""
+    subscriptions.mail_when_public(issue)
 
 
 def is_public(obj):

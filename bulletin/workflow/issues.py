@@ -54,6 +54,7 @@ def release_issue(issue, *, by, at=None, move_out_unapproved=False):
             move(article, "publish", to=S.PUBLISHED, stage=None, by=by, comment=f"随{issue.short_name}发布")
             effects.tell(notify.published, article)
     effects.readers_see_issue(issue)
+    effects.subscribers_get(issue)
     return issue
 
 

@@ -18,6 +18,9 @@ ALL_MODELS = [
     "bulletin.section",
     "bulletin.topic",
     "bulletin.article",
+    # Readers' subscriptions and the issues mailed to them: written by the site only.
+    "bulletin.subscriber",
+    "bulletin.delivery",
     "publishing.reviewstage",
     "publishing.workflowlog",
     "people.person",
@@ -29,8 +32,10 @@ ALL_MODELS = [
     "axes.accesslog",
     "axes.accessfailurelog",
 ]
-# The decision log is written by the workflow only, the sign-in records by django-axes.
-ADDABLE_MODELS = [model for model in ALL_MODELS if model != "publishing.workflowlog" and not model.startswith("axes.")]
+# The decision log is written by the workflow only, the sign-in records by django-axes, the
+# subscriptions by their readers.
+WRITTEN_ELSEWHERE = {"publishing.workflowlog", "bulletin.subscriber", "bulletin.delivery"}
+ADDABLE_MODELS = [model for model in ALL_MODELS if model not in WRITTEN_ELSEWHERE and not model.startswith("axes.")]
 EDITOR_VIEWS = [
     "bulletin.issue",
     "bulletin.section",
