@@ -126,6 +126,25 @@ def default_share_image():
     return ShareImage(url, size, size, "image/png", DEFAULT_SHARE_IMAGE, staticfiles_storage)
 
 
+# WeChat's share card shows a square thumbnail ------------------------------------------------
+
+
+def square_share_image(image):
+    """The absolute address of the square crop of an image field's file (``images.square``),
+    or "" when the field is empty or its file cannot be read."""
+    source = images.square(image.name, image.storage) if image else None
+    return absolute_url(source.url) if source else ""
+
+
+def article_picture(article):
+    """The image field file whose square stands for an article on a share card: its first
+    photo's, else its issue's cover, else None."""
+    photo = article.teaser_photo
+    if photo:
+        return photo.image
+    return article.issue.cover_image if article.issue_id else None
+
+
 # People --------------------------------------------------------------------------------------
 
 
@@ -164,6 +183,8 @@ class PageMeta:
     type: str = "website"
     image: ShareImage | None = None
     image_alt: str = ""
+    # The picture WeChat's share card shows cut square (square_image), beside the wide og:image.
+    share_picture: object = field(default=None, repr=False)
     published: object = None
     modified: object = None
     section: str = ""
@@ -179,6 +200,12 @@ class PageMeta:
     def twitter_card(self):
         # The icon is no picture of the page, and too small for a large card.
         return "summary" if self.image == default_share_image() else "summary_large_image"
+
+    @property
+    def square_image(self):
+        """The absolute address of ``share_picture`` cut square, or "": made when first asked for,
+        by the pages that are shared through WeChat's JS-SDK (``includes/meta.html``)."""
+        return square_share_image(self.share_picture)
 
     @property
     def json_ld(self):
@@ -267,6 +294,7 @@ def article_meta(article):
         type="article",
         image=image,
         image_alt=image_alt,
+        share_picture=article_picture(article),
         published=article.published_at,
         modified=data["dateModified"],
         section=article.section.name,
@@ -287,6 +315,7 @@ def issue_meta(issue):
         description=description,
         image=cover,
         image_alt=issue.cover_alt if cover else "",
+        share_picture=issue.cover_image,
         structured_data={"@context": SCHEMA, **publication_issue(issue, url=url, cover=cover)},
     )
 

@@ -104,7 +104,7 @@ TEMPLATES = [
             # As in Django's engine, a template's last line break is output (robots.txt ends with one).
             "keep_trailing_newline": True,
             # The backend puts the request in the context itself.
-            "context_processors": ["bulletin.context_processors.periodical"],
+            "context_processors": ["bulletin.context_processors.periodical", "website.wechat.share_script"],
         },
     },
     {
@@ -222,6 +222,23 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     },
 }
+
+# WeChat (微信公众号). With both set, a page opened inside WeChat is shared with its own card
+# (title, description, square picture) through WeChat's JS-SDK (website.wechat); empty, WeChat
+# shows its plain card and other apps read the Open Graph tags as always.
+WECHAT_APPID = env("WECHAT_APPID", default="")
+WECHAT_APPSECRET = env("WECHAT_APPSECRET", default="")
+# Where the access token and the JS-SDK ticket are asked for; the tests answer on loopback.
+WECHAT_API_URL = env("WECHAT_API_URL", default="https://api.weixin.qq.com")
+WECHAT_JSSDK_URL = "https://res.wx.qq.com/open/js/jweixin-1.6.0.js"
+# The code in the name of the file MP_verify_<code>.txt that WeChat asks to find at the site's
+# root before it takes the domain as the JS-SDK's safe domain (JS接口安全域名).
+WECHAT_DOMAIN_VERIFICATION = env("WECHAT_DOMAIN_VERIFICATION", default="")
+if WECHAT_APPID and WECHAT_APPSECRET:
+    # Inside WeChat the share script loads WeChat's SDK, which reports its own start to
+    # open.weixin.qq.com with an image: allowed, so that pages log no refusal there.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"].append("https://res.wx.qq.com")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append("https://open.weixin.qq.com")
 
 # Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords in a row, that
 # username from that address is refused for AXES_COOLOFF_MINUTES, with templates/axes/lockout.html

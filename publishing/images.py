@@ -10,7 +10,8 @@ its own format family plus WebP, made once with Pillow, kept in storage next to 
 (``renditions/<original name>/<width>w.<ext>``) and remembered in Django's cache, so a warm
 page render touches storage not at all. They are made by a job (:func:`make_renditions`) queued
 with the upload, once it is committed, so readers do not wait for them; images stored before get
-theirs on first view.
+theirs on first view. The square crop of a share card (:func:`square`) is kept beside them, made
+when first asked for.
 """
 
 import hashlib
@@ -56,7 +57,9 @@ RENDITION_JPEG_QUALITY = 82
 RENDITION_WEBP_QUALITY = 80
 
 RENDITIONS_FOLDER = "renditions"
-RENDITION = re.compile(rf"{RENDITIONS_FOLDER}/(?P<original>.+)/\d+w\.(?:jpg|png|webp)")
+RENDITION = re.compile(rf"{RENDITIONS_FOLDER}/(?P<original>.+)/\d+(?:w\.(?:jpg|png|webp)|sq\.jpg)")
+# The square crop chat apps show on a shared link's card: WeChat asks for at least 300 px.
+SQUARE_SIDE = 300
 # Images put into rich text in the editor; those of content readers see are found in its text.
 EDITOR_FOLDER = "editor"
 # A broken or missing original is looked at again after this long, not on every page view.
@@ -373,6 +376,22 @@ def _cache_key(name):
     return "bulletin.picture:" + hashlib.sha256(f"v1|{widths}|{name}".encode()).hexdigest()
 
 
+def _remembered(key, make):
+    """What ``make()`` returns about a stored image (made once, then falsy if the image is missing
+    or broken): from this process's memory, else the shared cache, else made and kept in both."""
+    facts = _known.get(key)
+    if facts is None:
+        facts = cache.get(key)
+        if facts is None:
+            facts = make()
+            cache.set(key, facts, timeout=None if facts else BROKEN_RETRY_SECONDS)
+        if facts:
+            if len(_known) >= KNOWN_IN_PROCESS:
+                _known.clear()
+            _known[key] = facts
+    return facts
+
+
 def picture(name, storage=None):
     """The :class:`Picture` for the stored image ``name``, or None if it is missing or broken.
 
@@ -382,17 +401,7 @@ def picture(name, storage=None):
     if not name:
         return None
     storage = storage or default_storage
-    key = _cache_key(name)
-    facts = _known.get(key)
-    if facts is None:
-        facts = cache.get(key)
-        if facts is None:
-            facts = _make_renditions(name, storage)
-            cache.set(key, facts, timeout=None if facts else BROKEN_RETRY_SECONDS)
-        if facts:
-            if len(_known) >= KNOWN_IN_PROCESS:
-                _known.clear()
-            _known[key] = facts
+    facts = _remembered(_cache_key(name), lambda: _make_renditions(name, storage))
     if not facts:
         return None
     width, height, extension = facts
@@ -416,6 +425,75 @@ def make_renditions(name):
     picture(name)
 
 
+# What reading a stored original for its renditions may raise: the page then shows it as it is.
+UNREADABLE = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    SuspiciousOperation,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
+
+
+def _renderable(image, name):
+    if image.format in EXTENSIONS and image.width * image.height <= settings.IMAGE_MAX_PIXELS:
+        return True
+    logger.warning("Not making renditions of %s: %s, %s×%s", name, image.format, *image.size)
+    return False
+
+
+def _on_white(image):
+    """``image`` as RGB, what is transparent in it white (as on the page), not black."""
+    if image.mode not in ("RGBA", "LA", "PA") and "transparency" not in image.info:
+        return image.convert("RGB")
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, "white")
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
+
+
+def square_name(name):
+    return f"{RENDITIONS_FOLDER}/{name}/{SQUARE_SIDE}sq.jpg"
+
+
+def square(name, storage=None):
+    """A :class:`Source` of the stored image ``name`` cropped to its centred square, ``SQUARE_SIDE``
+    pixels each way (a smaller image is enlarged), as JPEG; None if the image is missing or broken.
+
+    Made the first time it is asked for, and remembered as :func:`picture` remembers renditions.
+    """
+    if not name:
+        return None
+    storage = storage or default_storage
+    if not _remembered(_cache_key(f"square|{SQUARE_SIDE}|{name}"), lambda: _make_square(name, storage)):
+        return None
+    return Source(storage.url(square_name(name)), SQUARE_SIDE, SQUARE_SIDE)
+
+
+def _make_square(name, storage):
+    """Make the square crop of ``name`` unless storage has it; whether it is there."""
+    if storage.exists(square_name(name)):
+        return True
+    try:
+        with storage.open(name, "rb") as file, warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                if not _renderable(image, name):
+                    return False
+                if image.format == "JPEG":
+                    image.draft(None, (SQUARE_SIDE, SQUARE_SIDE))  # decode a large photo at a fraction of its size
+                upright = ImageOps.exif_transpose(image)
+                icc_profile = upright.info.get("icc_profile")
+                cropped = ImageOps.fit(_on_white(upright), (SQUARE_SIDE, SQUARE_SIDE), Image.Resampling.LANCZOS)
+                _save_rendition(cropped, square_name(name), "jpg", storage, icc_profile)
+    except UNREADABLE as error:
+        logger.warning("Cannot make a square of %s: %s", name, error)
+        return False
+    return True
+
+
 def _fallback_extension(image):
     if image.format == "JPEG":
         return "jpg"
@@ -433,8 +511,7 @@ def _make_renditions(name, storage):
         with storage.open(name, "rb") as file, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(file) as image:
-                if image.format not in EXTENSIONS or image.width * image.height > settings.IMAGE_MAX_PIXELS:
-                    logger.warning("Not making renditions of %s: %s, %s×%s", name, image.format, *image.size)
+                if not _renderable(image, name):
                     return ()
                 orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
                 width, height = image.size
@@ -450,15 +527,7 @@ def _make_renditions(name, storage):
                 ]
                 if missing:
                     _render(image, name, storage, width, height, missing)
-    except (
-        OSError,
-        SyntaxError,
-        ValueError,
-        EOFError,
-        SuspiciousOperation,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as error:
+    except UNREADABLE as error:
         logger.warning("Cannot make renditions of %s: %s", name, error)
         return ()
     return (width, height, extension)

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from bulletin import redirects, workflow
-from bulletin.admin import actions
+from bulletin.admin import actions, wechat
 from bulletin.admin.docx_import_views import DocxImportMixin
 from bulletin.admin.workflow import WorkflowAdminMixin
 from bulletin.forms import ArticleForm
@@ -178,6 +178,11 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
                 name="bulletin_article_revise",
             ),
             path(
+                "<int:pk>/wechat/",
+                self.admin_site.admin_view(wechat.CopyForOfficialAccountView.as_view()),
+                name="bulletin_article_wechat",
+            ),
+            path(
                 "<int:object_id>/history/<int:history_id>/restore/",
                 self.admin_site.admin_view(actions.restore),
                 {"model_admin": self},
@@ -314,6 +319,10 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
             ("审稿单", reverse_or_none("review:review-record", pk=obj.pk)),
             ("分享链接", reverse_or_none("review:share-links", pk=obj.pk)),
             ("修改记录", reverse("admin:bulletin_article_history", args=[obj.pk])),
+            (
+                "复制到公众号",
+                reverse("admin:bulletin_article_wechat", args=[obj.pk]) if is_live_published(obj) else None,
+            ),
         ]
         return [{"label": label, "url": url} for label, url in links if url]
 

@@ -74,8 +74,10 @@ def new_page(browser, csp_violations):
     """
     contexts = []
 
-    def open_page(width=390, height=844):
-        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+    def open_page(width=390, height=844, **context_options):
+        """A page ``width`` × ``height``; ``context_options`` go to Playwright's ``new_context``
+        (a user agent, a touch screen)."""
+        context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height}, **context_options)
         context.set_default_timeout(15_000)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
         contexts.append(context)
