@@ -2,8 +2,8 @@
 
 ``workflow`` holds what the content admins share (events and people use it too), ``issues``,
 ``sections``, ``articles`` and ``subscriptions`` register their models, ``actions`` are the
-POST-only views behind their buttons, and ``review`` the reviewers' pages mounted by
-``review_urls``. Django imports this package at start-up; importing the modules here is what
+POST-only views behind their buttons, ``wechat`` an article's page for pasting into the official
+account's editor, and ``review`` the reviewers' pages mounted by ``review_urls``. Django imports this package at start-up; importing the modules here is what
 registers their admins.
 """
 
