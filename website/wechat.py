@@ -214,12 +214,13 @@ def jssdk_config(url):
     }
 
 
-def is_own_page(request, url):
-    """Whether ``url`` is a web address on the host ``request`` came to (one of ALLOWED_HOSTS)."""
+def is_own_page(url):
+    """Whether ``url`` is a web address on the site's host (``SITE_URL``): the JS-SDK domain set
+    in the official account's console, the only one on which WeChat accepts a signature."""
     if len(url) > MAX_URL_LENGTH:
         return False
     parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and parts.netloc.lower() == request.get_host().lower()
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == urlsplit(settings.SITE_URL).netloc.lower()
 
 
 def _answer(data, status=200):
@@ -234,7 +235,7 @@ def jssdk(request):
     if not enabled():
         return _answer({"detail": "本站未配置微信公众号，不提供微信分享签名。"}, status=404)
     url = request.GET.get("url", "")
-    if not is_own_page(request, url):
+    if not is_own_page(url):
         return _answer({"detail": "只能为本站的网页生成微信分享签名。"}, status=400)
     config = jssdk_config(url)
     if config is None:

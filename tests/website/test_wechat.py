@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 SITE = "https://kexie.example"
 JSSDK = reverse("website:wechat-jssdk")
-PAGE = "http://testserver/issues/2026/2/yuan-shi-zhuan-jia/"
+PAGE = f"{SITE}/issues/2026/2/yuan-shi-zhuan-jia/"
 
 
 @pytest.fixture(autouse=True)
@@ -230,11 +230,12 @@ def test_wechat_out_of_reach_gives_no_500(client, settings, official_account):
     [
         "https://evil.example/issues/2026/2/",
         "//evil.example/",
-        "http://testserver@evil.example/",
-        "javascript:alert(1)//testserver/",
+        "https://kexie.example@evil.example/",
+        "http://testserver/issues/2026/2/",
+        "javascript:alert(1)//kexie.example/",
         "/issues/2026/2/",
         "",
-        "http://testserver/" + "a" * 3000,
+        f"{SITE}/" + "a" * 3000,
     ],
 )
 def test_only_this_sites_pages_are_signed(client, wechat, url):
