@@ -137,12 +137,15 @@ def square_share_image(image):
 
 
 def article_picture(article):
-    """The image field file whose square stands for an article on a share card: its first
-    photo's, else its issue's cover, else None."""
+    """``(image field file, alt)`` of the picture that stands for an article, on a link preview
+    and cut square on a share card: its first photo, else its issue's cover; ``(None, "")`` if
+    it has neither."""
     photo = article.teaser_photo
     if photo:
-        return photo.image
-    return article.issue.cover_image if article.issue_id else None
+        return photo.image, getattr(photo, "alt", "") or photo.caption or article.title
+    if article.issue_id and article.issue.cover_image:
+        return article.issue.cover_image, article.issue.cover_alt
+    return None, ""
 
 
 # People --------------------------------------------------------------------------------------
@@ -246,21 +249,17 @@ def publication_issue(issue, *, url=None, cover=None):
 
 
 def article_image(article):
-    """``(ShareImage, alt)`` of the picture that stands for an article: its first photo, else its
-    issue's cover; ``(None, "")`` if it has neither."""
-    photo = article.teaser_photo
-    if photo:
-        return share_image(photo.image), getattr(photo, "alt", "") or photo.caption or article.title
-    if article.issue_id and article.issue.cover_image:
-        return share_image(article.issue.cover_image), article.issue.cover_alt
-    return None, ""
+    """``(ShareImage, alt)`` of :func:`article_picture`; ``(None, "")`` if the article has none."""
+    picture, alt = article_picture(article)
+    return share_image(picture), alt
 
 
 def article_meta(article):
     """The meta of a public article's page (``article`` loaded with ``for_detail()``)."""
     url = absolute_url(article.get_absolute_url())
     description = article_description(article)
-    image, image_alt = article_image(article)
+    picture, image_alt = article_picture(article)
+    image = share_image(picture)
     topics = [topic.name for topic in article.topics.all()]
     data = {
         "@context": SCHEMA,
@@ -294,7 +293,7 @@ def article_meta(article):
         type="article",
         image=image,
         image_alt=image_alt,
-        share_picture=article_picture(article),
+        share_picture=picture,
         published=article.published_at,
         modified=data["dateModified"],
         section=article.section.name,
