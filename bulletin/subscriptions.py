@@ -379,5 +379,4 @@ def cover_url(issue):
     picture = images.picture(issue.cover_image.name, issue.cover_image.storage)
     if picture is None:
         return seo.absolute_url(issue.cover_image.url)
-    sharp = next((source for source in picture.fallback if source.width >= 2 * COVER_WIDTH), picture.largest)
-    return seo.absolute_url(sharp.url)
+    return seo.absolute_url(picture.at_least(2 * COVER_WIDTH).url)

@@ -78,8 +78,7 @@ def image_address(name, storage=None):
     picture = images.picture(name, storage)
     if picture is None:
         return absolute_url(storage.url(name))
-    fitting = [source for source in picture.fallback if source.width <= IMAGE_WIDTH] or picture.fallback[:1]
-    return absolute_url(fitting[-1].url)
+    return absolute_url(picture.at_most(IMAGE_WIDTH).url)
 
 
 def _attributes(tag, attrs, *, in_pre):

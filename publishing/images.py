@@ -319,6 +319,14 @@ class Picture:
     def largest(self):
         return self.fallback[-1]
 
+    def at_least(self, width):
+        """The narrowest rendition at least ``width`` pixels wide, else the largest."""
+        return next((source for source in self.fallback if source.width >= width), self.largest)
+
+    def at_most(self, width):
+        """The widest rendition at most ``width`` pixels wide, else the narrowest."""
+        return next((source for source in reversed(self.fallback) if source.width <= width), self.fallback[0])
+
     @staticmethod
     def srcset(sources):
         return ", ".join(f"{source.url} {source.width}w" for source in sources)
