@@ -57,11 +57,11 @@ class RefreshesPublicPages:
 
 @admin.register(ReviewStage)
 class ReviewStageAdmin(admin.ModelAdmin):
-    list_display = ["order", "name", "group"]
+    list_display = ["order", "name", "group", "days"]
     list_display_links = ["name"]
     list_editable = ["order"]
     list_select_related = ["group"]
-    fields = ["name", "order", "group"]
+    fields = ["name", "order", "group", "days"]
 
     def get_changelist_form(self, request, **kwargs):
         form = super().get_changelist_form(request, **kwargs)

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -157,6 +158,12 @@ class ReviewStage(models.Model):
     group = models.ForeignKey(
         Group, verbose_name="审核人所在组", on_delete=models.PROTECT, help_text="只有这个组的成员可以决定本环节"
     )
+    days = models.PositiveSmallIntegerField(
+        "审核时限（天）",
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text="本环节一般需要的天数：据此推算每期各环节的截止日期；不属于某一期的稿件，从进入本环节起计算",
+    )
 
     class Meta:
         verbose_name = "审核环节"
@@ -189,6 +196,7 @@ ACTION_LABELS = {
     "edit": "修改内容",
     "restart": "修改后重新审核",
     "delete": "删除",
+    "assign": "分工",
 }
 
 
@@ -289,6 +297,11 @@ class Reviewable(StatefulModel, DerivedFieldsModel):
             ),
         ]
 
+    def named_reviewer(self, stage):
+        """The reviewer named for ``stage`` of this piece, if its app names any: they, rather than
+        the whole group, are told when it reaches the stage."""
+        return None
+
     def derive_fields(self, update_fields=None):
         super().derive_fields(update_fields)
         if self.status == PublicationStatus.PUBLISHED and self.published_at is None:
@@ -381,3 +394,47 @@ class PeriodicRun(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Notification(models.Model):
+    """A line in a staff member's inbox in the admin (我的通知): what happened that concerns them,
+    with a link to it. Mail says the same, for those who are not in the admin."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField("内容", max_length=300)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")]
+
+    def __str__(self):
+        return self.message
+
+
+class DeskSettings(models.Model):
+    """A staff member's own settings of the editors' desk: the daily digest of what waits on them,
+    and the private address of their editorial calendar (ICS)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="desk_settings"
+    )
+    daily_digest = models.BooleanField(
+        "每日待办邮件", default=True, help_text="每天早上最多一封：等您处理的稿件和已逾期的事项；没有待办时不发"
+    )
+    # Set by the digest job in the same statement that decides to send: two workers cannot both.
+    digest_sent_on = models.DateField("上次发送待办邮件", null=True, blank=True, editable=False)
+    calendar_token = models.CharField("日历订阅密钥", max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "工作台设置"
+        verbose_name_plural = "工作台设置"
+
+    def __str__(self):
+        return str(self.user)

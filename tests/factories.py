@@ -347,6 +347,8 @@ def group(name):
             # Granted on the review models, which have moved to the publishing app since.
             for codename in importlib.import_module("bulletin.migrations.0007_chief_manages_review").GRANTS:
                 obj.permissions.add(Permission.objects.get(content_type__app_label="publishing", codename=codename))
+            for codename in importlib.import_module("bulletin.migrations.0024_chief_assigns_work").GRANTS:
+                obj.permissions.add(Permission.objects.get(content_type__app_label="bulletin", codename=codename))
     return obj
 
 
@@ -456,7 +458,8 @@ def _management_form(prefix, total=0):
 
 
 def issue_form(**fields):
-    """The admin's 'add issue' form for 2026年第2期（总第122期）, with an empty articles inline."""
+    """The admin's 'add issue' form for 2026年第2期（总第122期）, with an empty articles inline and
+    its schedule left to the rhythm."""
     data = {
         "year": "2026",
         "number": "2",
@@ -466,6 +469,10 @@ def issue_form(**fields):
         "released_on": "",
         "cover_caption": "",
         "page_count": "48",
+        "copy_deadline": "",
+        "to_printer_on": "",
+        "planned_release_on": "",
+        **_management_form("deadlines"),
         **_management_form("articles"),
         "_save": "保存",
     }

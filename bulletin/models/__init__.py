@@ -4,7 +4,7 @@ Public code reads through the querysets' ``public()`` methods only; they are the
 definition of what a reader may see.
 
 Each subject is a module: ``issues``, ``sections`` (and topics), ``articles``, ``links`` (old
-addresses and share links), ``imports`` (Word files awaiting the editor's check), ``toc`` and
+addresses and share links), ``planning`` (schedules, assignments and comments), ``imports`` (Word files awaiting the editor's check), ``toc`` and
 ``subscriptions`` (readers' email subscriptions and the issues mailed to them).
 Importing them here is what registers the models with Django, and the rest of the project
 imports from this package, not from the modules.
@@ -15,6 +15,7 @@ from bulletin.models.articles import Article, ArticlePerson, ArticlePhoto, Histo
 from bulletin.models.imports import StagedImport
 from bulletin.models.issues import Issue, IssuePrint
 from bulletin.models.links import ArticleRedirect, ShareLink
+from bulletin.models.planning import Comment, IssueDeadline, ProductionRhythm, ReviewerAssignment
 from bulletin.models.sections import Section, Topic
 from bulletin.models.subscriptions import Delivery, Subscriber
 from bulletin.models.toc import table_of_contents
@@ -24,10 +25,14 @@ __all__ = [
     "ArticlePerson",
     "ArticlePhoto",
     "ArticleRedirect",
+    "Comment",
     "Delivery",
     "HistoricalArticle",
     "Issue",
+    "IssueDeadline",
     "IssuePrint",
+    "ProductionRhythm",
+    "ReviewerAssignment",
     "Section",
     "ShareLink",
     "StagedImport",

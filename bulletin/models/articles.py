@@ -60,7 +60,7 @@ class ArticleQuerySet(models.QuerySet):
 
         The same rules as ``workflow.refusal("approve", …)``, asked in one query for all articles:
         the user may review and the stage is theirs to decide (any stage for a superuser), the user neither
-        created nor changed the text, and has not decided an earlier stage of this round.
+        created nor changed the text nor is its responsible editor, and has not decided an earlier stage of this round.
         """
         if not user.has_perm("bulletin.review_article"):
             return self.none()
@@ -70,6 +70,7 @@ class ArticleQuerySet(models.QuerySet):
             self.filter(status=PublicationStatus.IN_REVIEW)
             .exclude(created_by=user)
             .exclude(updated_by=user)
+            .exclude(editor=user)
             .exclude(Exists(edited))
         )
         if not user.is_superuser:
@@ -212,6 +213,9 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(Reviewable, Searchable):
     Status = PublicationStatus
+    # The responsible editor changes by a logged assignment (``workflow.assign_editor``), not by
+    # saving the form.
+    state_fields = (*Reviewable.state_fields, "editor")
     search_title_from = ("kicker", "title", "subtitle")
     search_body_from = ("summary", "body", "byline", "contributor")
 
@@ -245,6 +249,16 @@ class Article(Reviewable, Searchable):
     people = models.ManyToManyField(
         "people.Person", verbose_name="人物", through="ArticlePerson", blank=True, related_name="articles"
     )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="责任编辑",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="对本稿负责的编辑：在“我的稿件”中看到它，并收到批注和退修的通知",
+    )
     live_article = models.OneToOneField(
         "self",
         verbose_name="对应的已发布稿件",
@@ -270,6 +284,7 @@ class Article(Reviewable, Searchable):
             ("review_article", "可审核稿件"),
             ("publish_article", "可发布稿件"),
             ("withdraw_article", "可撤下已发布的稿件"),
+            ("assign_article", "可指定责任编辑和审核人"),
         ]
         constraints = [
             *Reviewable.Meta.constraints,
@@ -322,6 +337,10 @@ class Article(Reviewable, Searchable):
         # What the slug was derived from, so that a retitled draft's address can follow its title.
         article._stored_title = article.__dict__.get("title")
         return article
+
+    def named_reviewer(self, stage):
+        assignment = self.reviewer_assignments.filter(stage=stage).select_related("reviewer").first()
+        return assignment.reviewer if assignment else None
 
     def derive_fields(self, update_fields=None):
         super().derive_fields(update_fields)

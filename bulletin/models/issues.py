@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -80,6 +81,15 @@ class Issue(StatefulModel, DerivedFieldsModel):
     released_on = models.DateField(
         "出版日期", null=True, blank=True, help_text="印刷版的出版日期；发布时未填写则取当天"
     )
+    # The production schedule: filled from the periodical's rhythm when the issue is created
+    # (``bulletin.planning``), then the editors' to adjust; the review stages' dates are ``deadlines``.
+    copy_deadline = models.DateField(
+        "截稿日期", null=True, blank=True, help_text="本期稿件应在这一天之前完成编辑、提交审核"
+    )
+    to_printer_on = models.DateField("付印日期", null=True, blank=True, help_text="定稿交印厂的日期")
+    planned_release_on = models.DateField(
+        "计划出版日期", null=True, blank=True, help_text="按出版周期推算，可调整；实际出版日期在发布时记录"
+    )
     status = models.CharField("状态", max_length=16, choices=Status, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(
         "上线时间", null=True, blank=True, editable=False, help_text="到了这个时刻，本期及其稿件在网站上可见"
@@ -126,6 +136,18 @@ class Issue(StatefulModel, DerivedFieldsModel):
         if self.status == self.Status.PUBLISHED:
             self.published_at = self.published_at or timezone.now()
             self.released_on = self.released_on or timezone.localdate(self.published_at)
+
+    def clean(self):
+        dated = [
+            (name, getattr(self, name))
+            for name in ("copy_deadline", "to_printer_on", "planned_release_on")
+            if getattr(self, name)
+        ]
+        for (earlier, first), (later, then) in pairwise(dated):
+            if then < first:
+                label = self._meta.get_field(later).verbose_name
+                before = self._meta.get_field(earlier).verbose_name
+                raise ValidationError({later: f"{label}不能早于{before}（{first:%Y-%m-%d}）。"})
 
     @property
     def short_name(self):
