@@ -17,7 +17,9 @@ Articles and events share the mechanism (both are ``Reviewable``); a published a
 edited through a pending revision (``start_revision``) so readers keep the reviewed text.
 """
 
+from bulletin.workflow.assign import assign_editor, assign_reviewer, may_assign, reviewer_refusal
 from bulletin.workflow.bulk import BULK_ACTIONS, at_step, decide_each
+from bulletin.workflow.comments import add_comment, may_comment, reply, resolve
 from bulletin.workflow.edits import record_edit
 from bulletin.workflow.issues import release_issue, unpublish_issue
 from bulletin.workflow.revisions import REVISED_FIELDS, restore, start_revision
@@ -32,6 +34,7 @@ from bulletin.workflow.rules import (
     deletion_refusal,
     editors_of,
     last_change,
+    may_decide,
     permission_of,
     refusal,
     stale_refusal,
@@ -57,7 +60,10 @@ __all__ = [
     "REVISED_FIELDS",
     "TRANSITIONS",
     "TransitionRefused",
+    "add_comment",
     "approve",
+    "assign_editor",
+    "assign_reviewer",
     "at_step",
     "available_actions",
     "decide_each",
@@ -67,13 +73,19 @@ __all__ = [
     "editors_of",
     "last_change",
     "lock",
+    "may_assign",
+    "may_comment",
+    "may_decide",
     "permission_of",
     "publish",
     "record_edit",
     "refusal",
     "release_issue",
     "reopen",
+    "reply",
+    "resolve",
     "restore",
+    "reviewer_refusal",
     "send_back",
     "stale_refusal",
     "start_revision",

@@ -52,7 +52,7 @@ def refusal(action, obj, user):
         return f"您没有“{ACTION_LABELS[action]}”的权限。"
     if action == "approve":
         return _review_refusal(obj, user)
-    if action == "send_back" and obj.status == S.IN_REVIEW and not _may_decide(obj.review_stage, user):
+    if action == "send_back" and obj.status == S.IN_REVIEW and not may_decide(obj.review_stage, user):
         return f"“{obj.review_stage}”环节由“{obj.review_stage.group}”组的成员决定。"
     if action == "submit" and not ReviewStage.objects.exists():
         return "还没有设置审核环节，请联系管理员。"
@@ -90,10 +90,10 @@ def deciders_this_round(obj):
 
 
 def editors_of(obj):
-    """Everyone who wrote any of the text: its creator, its last editor and, from the log, each
-    person who changed it since. None of them may approve it."""
+    """Everyone whose work the text is: its creator, its last editor, its responsible editor
+    (责任编辑) and, from the log, each person who changed it since. None of them may approve it."""
     editors = set(log_of(obj).filter(action__in=EDITS).values_list("actor_id", flat=True))
-    return (editors | {obj.created_by_id, obj.updated_by_id}) - {None}
+    return (editors | {obj.created_by_id, obj.updated_by_id, getattr(obj, "editor_id", None)}) - {None}
 
 
 def stale_refusal(obj, seen_version):
@@ -121,7 +121,7 @@ def permission_of(obj, verb):
     return f"{obj._meta.app_label}.{verb}_{obj._meta.model_name}"
 
 
-def _may_decide(stage, user):
+def may_decide(stage, user):
     """Members of a stage's group decide it, and so do those of any later stage (主编 can do
     what a reviewer can)."""
     if user.is_superuser:
@@ -131,9 +131,11 @@ def _may_decide(stage, user):
 
 def _review_refusal(obj, user):
     stage = obj.review_stage
-    if not _may_decide(stage, user):
+    if not may_decide(stage, user):
         return f"“{stage}”环节由“{stage.group}”组的成员决定。"
     kind = obj._meta.verbose_name
+    if user.pk == getattr(obj, "editor_id", None):
+        return f"您是本{kind}的责任编辑，不能审核它。"
     if user.pk in editors_of(obj):
         return f"不能审核自己创建或修改过的{kind}。"
     if user.pk in deciders_this_round(obj):
