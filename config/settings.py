@@ -36,8 +36,6 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PERIODICAL_NAME = env("PERIODICAL_NAME", default="科协通讯")
 # The site's own address, for links in notification emails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
-# A review waiting longer than this stands out in the review queue.
-REVIEW_OVERDUE_DAYS = env.int("REVIEW_OVERDUE_DAYS", default=3)
 # How long a share link for an outside expert stays valid.
 SHARE_LINK_DAYS = env.int("SHARE_LINK_DAYS", default=7)
 PUBLISHER_NAME = env("PUBLISHER_NAME", default="省科学技术协会")
@@ -347,13 +345,10 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
 PERIODIC_JOBS = {
     "scheduled-content": ("bulletin.scheduled.content_goes_live", 60),
     "page-invalidations": ("publishing.housekeeping.replay_page_invalidations", 60),
-    "review-reminders": ("publishing.housekeeping.remind_reviewers", 24 * 3600),
+    "daily-digests": ("publishing.housekeeping.send_digests", 24 * 3600),
     "expired-sessions": ("publishing.housekeeping.clear_expired_sessions", 24 * 3600),
     "task-results": ("publishing.housekeeping.prune_task_results", 24 * 3600),
 }
-# A piece waiting this many days at one review stage is reminded to its reviewers, and again after
-# each further such period; 0 sends no reminders.
-REVIEW_REMINDER_DAYS = env.int("REVIEW_REMINDER_DAYS", default=3)
 # Records of finished jobs (with the database backend) are kept this many days.
 TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)
 # The paper of the issue PDF readers download (A4, or B5 for 16开); editors may choose per PDF.

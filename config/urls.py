@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from bulletin.views import media_file
 from config import health
 from publishing import editor_uploads
+from publishing.desk.views import calendar_feed
 from publishing.pagecache import LISTINGS, cached
 from website import api
 from website.sitemaps import SITEMAPS
@@ -19,6 +20,9 @@ urlpatterns = [
     path("readyz", health.readiness, name="readyz"),
     # The admin's address comes from the environment (settings.ADMIN_URL).
     path(f"{settings.ADMIN_URL}review/", include("bulletin.admin.review_urls")),
+    path(f"{settings.ADMIN_URL}desk/", include("publishing.desk.urls")),
+    # Outside the admin: calendar programs fetch it with the private token and no session.
+    path("desk-calendar/<str:token>.ics", calendar_feed, name="desk-calendar-feed"),
     path(f"{settings.ADMIN_URL}editor/images/", editor_uploads.upload_image, name="editor-image-upload"),
     path(settings.ADMIN_URL, admin.site.urls),
     # django.contrib.sitemaps pages a long sitemap with ?p=.

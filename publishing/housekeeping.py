@@ -5,12 +5,13 @@ without harm."""
 from datetime import timedelta
 from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from publishing import edge, jobs, notify, pagecache, periodic
-from publishing.models import PublicationStatus, Reviewable
+from publishing import desk, edge, jobs, notify, pagecache, periodic
 
 
 @jobs.job(attempts=3, backoff=timedelta(minutes=1))
@@ -38,24 +39,24 @@ def replay_page_invalidations(since, until):
 
 
 @jobs.job(attempts=3, backoff=timedelta(minutes=5))
-def remind_reviewers(since, until):
-    """Remind the reviewers of a stage of each piece that has waited there ``REVIEW_REMINDER_DAYS``
-    days, and again after each further such period, by mail (``notify.still_awaiting_review``).
-
-    A piece is reminded of in the run whose window holds the moment a period is complete, so it is
-    reminded once per period, however often the job runs. ``REVIEW_REMINDER_DAYS = 0`` sends none.
-    """
-    if not settings.REVIEW_REMINDER_DAYS:
-        return
-    since, until = periodic.window(since, until)
-    period = timedelta(days=settings.REVIEW_REMINDER_DAYS)
-    for model in apps.get_models():
-        if not issubclass(model, Reviewable):
+def send_digests(since, until):
+    """Mail each member of staff the short list of what waits on them and what is late
+    (``publishing.desk``): once a day at most, only when something waits, never to those who
+    turned it off. Run again for the same day, it sends nothing more."""
+    _since, until = periodic.window(since, until)
+    today = timezone.localdate(until)
+    staff = (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .exclude(email="")
+        .exclude(desk_settings__daily_digest=False)
+        .order_by("pk")
+    )
+    for user in staff:
+        tasks = desk.agenda(user, until)
+        if not tasks:
             continue
-        waiting = model.objects.filter(
-            status=PublicationStatus.IN_REVIEW, stage_entered_at__lte=until - period
-        ).select_related("review_stage")
-        for obj in waiting:
-            periods = (until - obj.stage_entered_at) // period
-            if periods > max(0, (since - obj.stage_entered_at) // period):
-                notify.still_awaiting_review(obj, days=periods * settings.REVIEW_REMINDER_DAYS)
+        # The mail is queued in the claim's transaction: claimed and not queued cannot happen.
+        with transaction.atomic():
+            if desk.claim_digest(user, today):
+                notify.digest(user, tasks, today)

@@ -18,6 +18,11 @@ PACKAGES = LAYERS
 # Imports inside a function that are there for start-up time or memory, not to dodge a loop.
 LAZY_ALLOWED = {
     ("publishing.apps", "publishing.segmenter"),  # app code cannot be imported before the registry is ready
+    # The content apps add their part to the editors' desk once their models are loaded.
+    ("bulletin.apps", "bulletin.planning"),
+    ("bulletin.apps", "publishing.desk"),
+    ("events.apps", "events.planning"),
+    ("events.apps", "publishing.desk"),
     ("publishing.slugs", "pypinyin"),  # its dictionaries cost every process memory; only editors' saves need it
     ("bulletin.print_edition", "weasyprint"),  # seconds to import; only the worker lays out PDFs
 }
