@@ -6,11 +6,11 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from bulletin import print_edition, redirects, workflow
+from bulletin import planning, print_edition, redirects, workflow
 from bulletin.admin import actions
 from bulletin.admin.workflow import save_content
-from bulletin.forms import IssueArticleForm, IssueArticleFormSet
-from bulletin.models import Article, Issue, IssuePrint
+from bulletin.forms import IssueArticleForm, IssueArticleFormSet, IssueDeadlineFormSet
+from bulletin.models import Article, Issue, IssueDeadline, IssuePrint, ProductionRhythm
 from publishing.admin import RefreshesPublicPages, image_preview, reverse_or_none
 from publishing.templatetags.names import full_name
 
@@ -58,6 +58,40 @@ class IssueArticleInline(admin.TabularInline):
         return field
 
 
+class IssueDeadlineInline(admin.TabularInline):
+    model = IssueDeadline
+    formset = IssueDeadlineFormSet
+    fields = ["stage", "due_on"]
+    extra = 0
+    verbose_name_plural = "各审核环节截止日期（新建本期时按出版周期推算，可调整）"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("stage")
+
+    # The deadlines are part of the issue: whoever may change the issue may set them.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("bulletin.view_issue")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("bulletin.change_issue")
+
+    has_add_permission = has_delete_permission = has_change_permission
+
+
+@admin.register(ProductionRhythm)
+class ProductionRhythmAdmin(admin.ModelAdmin):
+    """The periodical's one rhythm: edited in place, never a second one."""
+
+    list_display = ["__str__", "print_days", "layout_days"]
+    fields = ["issues_per_year", "release_day", "print_days", "layout_days"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not ProductionRhythm.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Issue)
 class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ["__str__", "theme", "released_on", "page_count", "article_count", "status", "published_at"]
@@ -66,9 +100,16 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
     search_fields = ["theme", "cover_caption"]
     ordering = ["-year", "-number"]
     readonly_fields = ["status", "published_at", "cover_preview", "flatplan"]
-    inlines = [IssueArticleInline]
+    inlines = [IssueDeadlineInline, IssueArticleInline]
     fieldsets = [
         (None, {"fields": [("year", "number", "running_number"), "theme", "released_on", "status", "published_at"]}),
+        (
+            "制作日程",
+            {
+                "fields": [("copy_deadline", "to_printer_on", "planned_release_on")],
+                "description": "留空的日期在保存时按“出版周期”推算；制作看板和“待我处理”据此标出逾期的稿件。",
+            },
+        ),
         ("封面", {"fields": ["cover_image", "cover_preview", "cover_caption"]}),
         ("印刷版", {"fields": ["page_count", "print_pdf", "flatplan"]}),
     ]
@@ -183,6 +224,7 @@ class IssueAdmin(RefreshesPublicPages, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        planning.plan(form.instance)
         # The cover, the theme and the articles' places are printed too (a no-op for drafts).
         print_edition.schedule_rebuild(form.instance.pk)
 

@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -24,7 +24,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
-from bulletin import print_edition, seo, workflow
+from bulletin import planning, print_edition, seo, workflow
 from bulletin.models import Article, Issue, ShareLink
 from publishing.diff import compare
 from publishing.models import PublicationStatus as S
@@ -74,17 +74,43 @@ class ReviewQueueView(AdminPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
-        overdue_after = timedelta(days=settings.REVIEW_OVERDUE_DAYS)
         articles = list(Article.objects.awaiting_decision_by(self.request.user).for_queue())
+        plans = planning.schedules({article.issue for article in articles if article.issue_id})
         for article in articles:
-            waited = now - article.stage_entered_at
-            article.waited = duration_text(waited)
-            article.overdue = waited > overdue_after
+            article.waited = duration_text(now - article.stage_entered_at)
+            article.late = planning.lateness(article, plans.get(article.issue_id), now)
         return super().get_context_data(
             articles=articles,
-            overdue_days=settings.REVIEW_OVERDUE_DAYS,
-            overdue_count=sum(article.overdue for article in articles),
+            late_count=sum(bool(article.late) for article in articles),
             **kwargs,
+        )
+
+
+# 我的稿件 ----------------------------------------------------------------------------------------
+
+
+class MyArticlesView(AdminPage, TemplateView):
+    """The articles the user is responsible for, in the works first; with ``?all=1`` also those
+    published or withdrawn."""
+
+    template_name = "admin/review/mine.html"
+    title = "我的稿件"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        show_all = bool(self.request.GET.get("all"))
+        articles = planning.with_last_decision(planning.mine(self.request.user)).select_related(
+            "issue", "section", "review_stage"
+        )
+        if not show_all:
+            articles = articles.exclude(status__in=(S.PUBLISHED, S.WITHDRAWN))
+        articles = list(articles.order_by(F("issue__year").desc(nulls_last=True), "-issue__number", "-updated_at"))
+        plans = planning.schedules({article.issue for article in articles if article.issue_id})
+        for article in articles:
+            article.late = planning.lateness(article, plans.get(article.issue_id), now)
+            article.sent_back = article.status == S.DRAFT and article.last_decision == "send_back"
+        return super().get_context_data(
+            articles=articles, show_all=show_all, late_count=sum(bool(a.late) for a in articles), **kwargs
         )
 
 
@@ -118,7 +144,7 @@ def board_articles(issue):
     return (
         Article.objects.originals()
         .filter(issue=issue)
-        .select_related("section", "section__parent", "review_stage", "updated_by")
+        .select_related("section", "section__parent", "review_stage", "updated_by", "editor")
         .annotate(
             state_since=Coalesce("stage_entered_at", Subquery(state_changes.values("at")[:1]), "created_at"),
             revision_status=Subquery(revisions.values("status")[:1]),
@@ -155,12 +181,18 @@ class IssueBoardView(AdminPage, DetailView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         articles = list(board_articles(self.object))
+        plan = planning.schedules([self.object])[self.object.pk]
         for article in articles:
             article.in_state = duration_text(now - article.state_since)
             article.revision_label = S(article.revision_status).label if article.revision_status else ""
+            article.late = planning.lateness(article, plan, now)
+        today = timezone.localdate(now)
         return super().get_context_data(
             columns=board_columns(articles, ReviewStage.objects.order_by("order")),
             article_count=len(articles),
+            late_count=sum(bool(article.late) for article in articles),
+            milestones=[(milestone, milestone.due < today) for milestone in plan.milestones],
+            issue_late=plan.issue_lateness(today),
             other_issues=Issue.objects.exclude(pk=self.object.pk).order_by("-year", "-number")[:6],
             **kwargs,
         )

@@ -12,6 +12,7 @@ staff_only = admin.site.admin_view
 
 urlpatterns = [
     path("queue/", staff_only(views.ReviewQueueView.as_view()), name="queue"),
+    path("mine/", staff_only(views.MyArticlesView.as_view()), name="mine"),
     path("board/", staff_only(views.current_board), name="current-board"),
     path("issues/<int:pk>/board/", staff_only(views.IssueBoardView.as_view()), name="issue-board"),
     path("articles/<int:pk>/diff/", staff_only(views.ArticleDiffView.as_view()), name="article-diff"),

@@ -18,6 +18,8 @@ ALL_MODELS = [
     "bulletin.section",
     "bulletin.topic",
     "bulletin.article",
+    # The periodical's one production rhythm (出版周期).
+    "bulletin.productionrhythm",
     # Readers' subscriptions and the issues mailed to them: written by the site only.
     "bulletin.subscriber",
     "bulletin.delivery",
@@ -120,7 +122,7 @@ def test_admin_header_names_the_periodical(staff_client):
 
 
 def inline_titles(response):
-    formset = response.context["inline_admin_formsets"][0].formset
+    [formset] = [f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is Article]
     return [form.instance.title for form in formset.forms if form.instance.pk]
 
 

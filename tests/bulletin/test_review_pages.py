@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin import workflow
-from bulletin.models import Article
+from bulletin import planning, workflow
+from bulletin.models import Article, IssueDeadline
 from publishing.models import ReviewStage, WorkflowLog
 from tests import factories as make
 
@@ -65,16 +65,38 @@ def test_the_queue_leads_to_the_diff_of_each_article(newsroom, client, read_page
     assert ("待审稿件", reverse("admin:bulletin_article_change", args=[article.pk])) in page.anchors()
 
 
-def test_the_queue_marks_articles_waiting_longer_than_allowed(newsroom, client, read_page, settings):
-    settings.REVIEW_OVERDUE_DAYS = 3
+def test_the_queue_marks_web_news_waiting_longer_than_its_stage_allows(newsroom, client, read_page):
+    ReviewStage.objects.filter(name="初审").update(days=3)
     waiting(make.in_review(at="初审", by=newsroom.author, title="等了四天的稿件"), days=4)
     waiting(make.in_review(at="初审", by=newsroom.author, title="等了两天的稿件"), days=2)
     client.force_login(newsroom.reviewer)
 
     page, rows = queue_rows(client, read_page)
 
-    assert page.contains("其中 1 篇已超期（等待超过3天）。")
-    assert [(row[0], row[5]) for row in rows] == [("等了四天的稿件", "4天0小时 超期"), ("等了两天的稿件", "2天0小时")]
+    assert page.contains("其中 1 篇已逾期。")
+    assert [(row[0], row[5]) for row in rows] == [
+        ("等了四天的稿件", "4天0小时 逾期 在初审已超过3天"),
+        ("等了两天的稿件", "2天0小时"),
+    ]
+
+
+def test_the_queue_marks_an_issue_article_late_against_its_stage_deadline_not_days_waited(
+    newsroom, client, read_page, draft_issue
+):
+    today = timezone.localdate()
+    planning.plan(draft_issue)
+    IssueDeadline.objects.filter(issue=draft_issue, stage__name="初审").update(due_on=today - timedelta(days=1))
+    late = waiting(make.in_review(draft_issue, at="初审", by=newsroom.author, title="过了截止日期的稿件"), hours=2)
+    waiting(make.in_review(at="初审", by=newsroom.author, title="刚送审的网站新闻"), hours=2)
+    client.force_login(newsroom.reviewer)
+
+    page, rows = queue_rows(client, read_page)
+
+    yesterday = today - timedelta(days=1)
+    assert page.contains("其中 1 篇已逾期。")
+    assert (late.title, f"2小时0分钟 逾期 初审应于{yesterday.month}月{yesterday.day}日前完成") in [
+        (row[0], row[5]) for row in rows
+    ]
 
 
 def test_the_queue_says_so_when_nothing_waits(newsroom, client, read_page):
