@@ -7,16 +7,44 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
+from bulletin import planning
+from bulletin.models import (
+    Article,
+    ArticlePerson,
+    ArticlePhoto,
+    Comment,
+    Issue,
+    IssueDeadline,
+    ReviewerAssignment,
+    Section,
+    Topic,
+)
 from events.models import Event
 from people.models import Person
-from publishing.models import WorkflowLog
+from publishing import desk
+from publishing.models import Notification, WorkflowLog
 from tests import factories as make
 from website import demo
 from website.demo import content
 
-ROWS = [Issue, Section, Topic, Article, ArticlePerson, ArticlePhoto, WorkflowLog, Person, Event, get_user_model()]
+ROWS = [
+    Issue,
+    Section,
+    Topic,
+    Article,
+    ArticlePerson,
+    ArticlePhoto,
+    WorkflowLog,
+    Person,
+    Event,
+    get_user_model(),
+    Comment,
+    ReviewerAssignment,
+    IssueDeadline,
+    Notification,
+]
 
 
 def row_counts():
@@ -69,7 +97,28 @@ def test_articles_waiting_for_review_got_there_through_the_workflow():
         "approve",
         "approve",
         "approve",
+        "assign",
     ]
+
+
+@pytest.mark.django_db
+def test_the_issue_in_production_has_a_schedule_assignments_comments_and_one_late_piece():
+    demo.load()
+    editor = get_user_model().objects.get(username="editor")
+    issue = Issue.objects.get(status=Issue.Status.DRAFT)
+    plan = planning.schedules([issue])[issue.pk]
+    now = timezone.now()
+
+    late = [a.title for a in issue.articles.select_related("review_stage") if planning.lateness(a, plan, now)]
+    assert late == ["落叶乔木是怎样过冬的"]
+    assert [m.label for m in plan.milestones] == ["截稿", "初审截止", "复审截止", "终审截止", "付印", "出版"]
+    assert set(issue.articles.values_list("editor__username", flat=True)) == {"editor"}
+    assert ReviewerAssignment.objects.filter(article__issue=issue).count() == 2
+    assert Comment.objects.filter(article__issue=issue, quote__gt="").exists()
+    assert Comment.objects.filter(article__issue=issue, resolved_at__isnull=False).exists()
+    tasks = desk.agenda(editor, now)
+    assert [task.title for task in tasks if task.late] == ["《落叶乔木是怎样过冬的》"]
+    assert any(task.action == "回复批注" for task in tasks)
 
 
 def test_a_misspelt_field_in_a_data_file_is_refused(tmp_path, monkeypatch):

@@ -3,8 +3,10 @@
 - ``site.toml``: the demo logins, the sub-sections of the printed issue, the topics, and the
   colours of the generated pictures;
 - ``people.toml``: the people, each under a key by which articles and events name them;
-- ``issues/<year>-<number>.toml``: one issue each, its own fields first, then its articles in the
-  order of its table of contents;
+- ``issues/<year>-<number>.toml``: one issue each, its own fields first (an issue in production
+  has a ``schedule`` in days from the day the demo is loaded), then its articles in the order of
+  its table of contents; an article in the works may name its responsible ``editor``, its
+  ``reviewers`` by stage and the ``comments`` (批注) on it, by username;
 - ``news.toml``: news published on the website only;
 - ``events.toml``: the events.
 
@@ -35,6 +37,7 @@ FIELDS = {
         "theme",
         "cover_caption",
         "cover",
+        "schedule",
         "articles",
     },
     "article": {
@@ -53,6 +56,9 @@ FIELDS = {
         "photos",
         "status",
         "published_at",
+        "editor",
+        "reviewers",
+        "comments",
     },
     "event": {
         "slug",

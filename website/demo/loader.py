@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, IssueDeadline, Section, Topic
 from events.models import Event
 from people.models import Person
-from publishing.models import PublicationStatus
+from publishing.models import PublicationStatus, ReviewStage
 from publishing.slugs import pinyin_slug
 from website.demo import content, pictures
 
@@ -42,6 +42,8 @@ def load(*, today=None):
     articles = {}
     for spec in data.issues.values():
         issue = _load_issue(spec)
+        if "schedule" in spec:
+            _plan(issue, spec["schedule"], today)
         articles |= _load_articles(spec["articles"], issue=issue, **context)
     articles |= _load_articles(data.news, issue=None, **context)
     _load_events(data.events, today, people=context["people"], articles=articles)
@@ -174,6 +176,8 @@ def _load_articles(specs, *, issue, sections, topics, people, users):
         )
         if created and not written_as_is:
             _review(article, until=status, users=users)
+        _assign(article, spec, users)
+        _comment(article, spec.get("comments", ()), users)
         kept = []
         for position, (key, role, printed_title) in enumerate(spec["people"], start=1):
             link, _ = ArticlePerson.objects.update_or_create(
@@ -197,6 +201,47 @@ def _review(article, *, until, users):
         workflow.approve(article, by=users["reviewer"], comment="事实核对无误，同意。")
         workflow.approve(article, by=users["reviewer2"], comment="文字通顺，同意送终审。")
         workflow.approve(article, by=users["chief"], comment="同意刊发。")
+
+
+def _plan(issue, schedule, today):
+    """Date the issue's schedule ``schedule`` days from ``today``, so that the demo always shows an
+    issue in the making with one step already behind."""
+    Issue.objects.filter(pk=issue.pk).update(
+        **{name: _day(schedule[name], today) for name in ("copy_deadline", "to_printer_on", "planned_release_on")}
+    )
+    for name, days in schedule["stages"].items():
+        IssueDeadline.objects.update_or_create(
+            issue=issue, stage=ReviewStage.objects.get(name=name), defaults={"due_on": _day(days, today)}
+        )
+    issue.refresh_from_db()
+
+
+def _assign(article, spec, users):
+    """The responsible editor and the named reviewers, handed out by the editor-in-chief as the
+    office would, so that the log and the notifications are real; once only."""
+    chief = users["chief"]
+    if "editor" in spec and article.editor_id != users[spec["editor"]].pk:
+        workflow.assign_editor(article, editor=users[spec["editor"]], by=chief, seen_editor_id=article.editor_id)
+    for stage_name, username in spec.get("reviewers", {}).items():
+        stage = ReviewStage.objects.get(name=stage_name)
+        named = article.reviewer_assignments.filter(stage=stage).values_list("reviewer_id", flat=True).first()
+        if named != users[username].pk:
+            workflow.assign_reviewer(article, stage=stage, reviewer=users[username], by=chief, seen_reviewer_id=named)
+
+
+def _comment(article, specs, users):
+    """The comments (批注) and their replies, each written once."""
+    for spec in specs:
+        thread = article.comments.filter(parent=None, author=users[spec["by"]], text=spec["text"]).first()
+        if thread is None:
+            thread = workflow.add_comment(article, by=users[spec["by"]], text=spec["text"], quote=spec.get("quote", ""))
+        for reply in spec.get("replies", ()):
+            if not thread.replies.filter(author=users[reply["by"]], text=reply["text"]).exists():
+                workflow.reply(thread, by=users[reply["by"]], text=reply["text"])
+        if "resolved_by" in spec and thread.resolved_at is None:
+            thread.refresh_from_db()
+            last = thread.replies.order_by("-created_at", "-pk").values_list("pk", flat=True).first() or thread.pk
+            workflow.resolve(thread, by=users[spec["resolved_by"]], seen_last_id=last)
 
 
 def _published_at(spec, issue):
