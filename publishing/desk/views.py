@@ -82,7 +82,7 @@ class CalendarView(DeskPage):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        first = month_of(self.kwargs.get("year", today.year), self.kwargs.get("month", today.month))
+        first = month_of(kwargs.pop("year", today.year), kwargs.pop("month", today.month))
         weeks = month_calendar.Calendar().monthdatescalendar(first.year, first.month)
         entries = desk.calendar(self.request.user, weeks[0][0], weeks[-1][-1])
         by_day = {}

@@ -28,8 +28,8 @@ from publishing import jobs, pagecache, periodic
 from publishing.housekeeping import (
     clear_expired_sessions,
     prune_task_results,
-    remind_reviewers,
     replay_page_invalidations,
+    send_digests,
 )
 from publishing.models import PendingInvalidation, PeriodicRun
 from tests import factories as make
@@ -228,22 +228,22 @@ def test_page_invalidations_that_missed_the_cache_are_replayed(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_reviewers_are_reminded_of_a_piece_waiting_at_their_stage_once_per_period(
-    newsroom, settings, mailoutbox, django_capture_on_commit_callbacks
+def test_each_reviewer_gets_one_digest_a_day_however_often_the_job_runs(
+    newsroom, mailoutbox, django_capture_on_commit_callbacks
 ):
-    settings.REVIEW_REMINDER_DAYS = 3
-    waiting = workflow.submit(make.draft(by=newsroom.author, title="动员大会召开"), by=newsroom.author)
-    workflow.submit(make.draft(by=newsroom.author, title="科普讲座举行"), by=newsroom.author)
-    type(waiting).objects.filter(pk=waiting.pk).update(stage_entered_at=timezone.now() - timedelta(days=3, hours=1))
+    workflow.submit(make.draft(by=newsroom.author, title="动员大会召开"), by=newsroom.author)
     mailoutbox.clear()
-    day = timedelta(days=1)
+    now, day = timezone.now(), timedelta(days=1)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        run(remind_reviewers, timezone.now() - day, timezone.now())
-    with django_capture_on_commit_callbacks(execute=True):
-        run(remind_reviewers, timezone.now(), timezone.now() + day)
+    for since, until in [(now - day, now), (now - day, now), (now + day - timedelta(minutes=1), now + day)]:
+        with django_capture_on_commit_callbacks(execute=True):
+            run(send_digests, since, until)
 
-    [mail] = mailoutbox
-    assert mail.subject == "【催审】稿件《动员大会召开》已在初审等待3天"
-    assert sorted(mail.to) == ["reviewer2@kexie.example", "reviewer@kexie.example"]
-    assert "仍在等待审核" in mail.body
+    digests = [mail for mail in mailoutbox if mail.subject.startswith("【待办】")]
+    # Everyone who may decide the first stage: both reviewers, the chief (a later stage's group)
+    # and the superuser; once on each of the two days.
+    recipients = sorted(mail.to[0] for mail in digests)
+    assert recipients == sorted(
+        2 * ["reviewer@kexie.example", "reviewer2@kexie.example", "zhubian@kexie.example", "root@kexie.example"]
+    )
+    assert "待审（初审）：《动员大会召开》" in digests[0].body
