@@ -314,16 +314,24 @@ class IssueDeadlineFormSet(BaseInlineFormSet):
             (
                 (form.cleaned_data["stage"], form.cleaned_data["due_on"])
                 for form in self.forms
-                if form.cleaned_data and not form.cleaned_data.get(DELETION_FIELD_NAME) and form.cleaned_data.get("due_on")
+                if form.cleaned_data
+                and not form.cleaned_data.get(DELETION_FIELD_NAME)
+                and form.cleaned_data.get("due_on")
             ),
             key=lambda pair: pair[0].order,
         )
         previous = None
         for stage, due in dated:
             if issue.copy_deadline and due < issue.copy_deadline:
-                raise ValidationError(f"{stage}截止日期（{due:%Y-%m-%d}）不能早于截稿日期（{issue.copy_deadline:%Y-%m-%d}）。")
+                raise ValidationError(
+                    f"{stage}截止日期（{due:%Y-%m-%d}）不能早于截稿日期（{issue.copy_deadline:%Y-%m-%d}）。"
+                )
             if issue.to_printer_on and due > issue.to_printer_on:
-                raise ValidationError(f"{stage}截止日期（{due:%Y-%m-%d}）不能晚于付印日期（{issue.to_printer_on:%Y-%m-%d}）。")
+                raise ValidationError(
+                    f"{stage}截止日期（{due:%Y-%m-%d}）不能晚于付印日期（{issue.to_printer_on:%Y-%m-%d}）。"
+                )
             if previous and due < previous[1]:
-                raise ValidationError(f"{stage}截止日期不能早于前一环节{previous[0]}的截止日期（{previous[1]:%Y-%m-%d}）。")
+                raise ValidationError(
+                    f"{stage}截止日期不能早于前一环节{previous[0]}的截止日期（{previous[1]:%Y-%m-%d}）。"
+                )
             previous = (stage, due)

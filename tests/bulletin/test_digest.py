@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin import planning, workflow
+from bulletin import planning
 from bulletin.models import IssueDeadline
 from publishing.housekeeping import send_digests
 from publishing.models import DeskSettings

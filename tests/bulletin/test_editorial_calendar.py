@@ -17,7 +17,6 @@ from tests import factories as make
 pytestmark = pytest.mark.django_db
 
 
-
 @pytest.fixture
 def issue(newsroom):
     issue = make.draft_issue(year=2026, number=5)
