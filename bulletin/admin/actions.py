@@ -28,7 +28,7 @@ def transition(request, object_id, action, *, model_admin):
     """Take ``action`` (a key of ``workflow.TRANSITIONS``) on one article or event."""
     if action not in workflow.TRANSITIONS:
         raise Http404
-    obj = _visible_object(request, model_admin, object_id)
+    obj = visible_object(request, model_admin, object_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         _report_form_errors(request, form)
@@ -56,7 +56,7 @@ def transition(request, object_id, action, *, model_admin):
 @require_POST
 def revise(request, object_id, *, model_admin):
     """Open (or reopen) the pending revision of a published article."""
-    article = _visible_object(request, model_admin, object_id)
+    article = visible_object(request, model_admin, object_id)
     try:
         revision = workflow.start_revision(article, by=request.user)
     except workflow.TransitionRefused as refusal:
@@ -69,7 +69,7 @@ def revise(request, object_id, *, model_admin):
 @require_POST
 def restore(request, object_id, history_id, *, model_admin):
     """Bring back the text of one earlier revision of an article, as a new draft revision."""
-    article = _visible_object(request, model_admin, object_id)
+    article = visible_object(request, model_admin, object_id)
     record = get_object_or_404(Article.history.model, id=article.pk, history_id=history_id)
     try:
         target = workflow.restore(article, revision=record, by=request.user)
@@ -86,7 +86,7 @@ def restore(request, object_id, history_id, *, model_admin):
 
 @require_POST
 def release_issue(request, object_id, *, model_admin):
-    issue = _visible_object(request, model_admin, object_id)
+    issue = visible_object(request, model_admin, object_id)
     form = ReleaseIssueForm(request.POST)
     if not form.is_valid():
         _report_form_errors(request, form)
@@ -113,7 +113,7 @@ def decide_issue(request, object_id, action, *, model_admin):
     against the version the page showed."""
     if action not in workflow.BULK_ACTIONS:
         raise Http404
-    issue = _visible_object(request, model_admin, object_id)
+    issue = visible_object(request, model_admin, object_id)
     articles = Article.objects.originals().filter(issue=issue)
     selected = [pk for pk in request.POST.getlist("selected") if pk.isdigit()]
     articles = articles.filter(pk__in=selected) if selected else workflow.at_step(articles, action, request.user)
@@ -126,7 +126,7 @@ def decide_issue(request, object_id, action, *, model_admin):
 
 @require_POST
 def unpublish_issue(request, object_id, *, model_admin):
-    issue = _visible_object(request, model_admin, object_id)
+    issue = visible_object(request, model_admin, object_id)
     try:
         issue = workflow.unpublish_issue(issue, by=request.user, comment=request.POST.get("comment", ""))
     except workflow.TransitionRefused as refusal:
@@ -139,7 +139,7 @@ def unpublish_issue(request, object_id, *, model_admin):
 @require_POST
 def build_issue_print(request, object_id, *, model_admin):
     """Queue the print edition's PDF of an issue in the layout the user chose."""
-    issue = _visible_object(request, model_admin, object_id)
+    issue = visible_object(request, model_admin, object_id)
     back = change_url(issue) + "#print-edition"
     try:
         layout = print_edition.Layout.of(request.POST.get("paper"), request.POST.get("recorded_pages") == "1")
@@ -159,14 +159,15 @@ def build_issue_print(request, object_id, *, model_admin):
 
 
 def download_issue_print(request, object_id, print_id, *, model_admin):
-    issue = _visible_object(request, model_admin, object_id)
+    issue = visible_object(request, model_admin, object_id)
     if reason := print_edition.refusal(issue, request.user):
         raise PermissionDenied(reason)
     edition = get_object_or_404(IssuePrint.objects.exclude(file=""), pk=print_id, issue=issue)
     return FileResponse(edition.file.open("rb"), as_attachment=True, filename=print_edition.file_name(edition))
 
 
-def _visible_object(request, model_admin, object_id):
+def visible_object(request, model_admin, object_id):
+    """The piece ``object_id`` if the user may see it in ``model_admin``, else 404 or 403."""
     obj = get_object_or_404(model_admin.get_queryset(request), pk=object_id)
     if not model_admin.has_view_or_change_permission(request, obj):
         raise PermissionDenied

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from bulletin import redirects, workflow
-from bulletin.admin import actions, wechat
+from bulletin.admin import actions, planning, wechat
 from bulletin.admin.docx_import_views import DocxImportMixin
 from bulletin.admin.workflow import WorkflowAdminMixin
 from bulletin.forms import ArticleForm
@@ -188,6 +188,7 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
                 {"model_admin": self},
                 name="bulletin_article_restore",
             ),
+            *planning.urls(self),
             *super().get_urls(),
         ]
 
@@ -310,6 +311,7 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
             is_live_published(obj) and pending_revision(obj) is None and super().has_change_permission(request, obj)
         )
         context["revise_url"] = reverse("admin:bulletin_article_revise", args=[obj.pk]) if may_revise else None
+        context.update(planning.planning_context(request, obj))
         return context
 
     def workflow_links(self, request, obj):
