@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from bulletin import planning, print_edition, seo, workflow
-from bulletin.models import Article, Issue, ShareLink
+from bulletin.models import Article, Comment, Issue, ShareLink
 from publishing.diff import compare
 from publishing.models import PublicationStatus as S
 from publishing.models import ReviewStage, WorkflowLog
@@ -293,7 +293,7 @@ class Round:
 
 @dataclass
 class Record:
-    """What a review record (审稿单) prints: rounds newest first, then publication decisions.
+    """What a review record (审稿单) prints: rounds newest first, publication decisions, comments.
 
     ``revision`` is the pending revision of a published article, which is what goes through
     review then; ``ongoing`` says whether the newest round is still open or has just passed.
@@ -303,6 +303,7 @@ class Record:
     publications: list
     revision: Article | None
     ongoing: bool
+    comments: list  # the comment threads (批注), oldest first
 
 
 def review_record(article):
@@ -329,7 +330,8 @@ def review_record(article):
         following = ReviewStage.objects.filter(order__gte=under_review.review_stage.order).order_by("order")
         rounds[-1].pending = list(following)
     ongoing = under_review.status in (S.IN_REVIEW, S.APPROVED)
-    return Record(rounds[::-1], publications, revision, ongoing)
+    comments = list(Comment.objects.filter(article__in=subjects).threads())
+    return Record(rounds[::-1], publications, revision, ongoing, comments)
 
 
 class ReviewRecordView(AdminPage, DetailView):
