@@ -18,7 +18,10 @@ from bulletin.models import Comment, ReviewerAssignment
 from publishing.models import ReviewStage
 from publishing.templatetags.names import full_name
 
-FIELD_ERRORS = {"invalid": "提交的内容不完整，请刷新本页后再试。", "invalid_choice": "提交的内容不完整，请刷新本页后再试。"}
+FIELD_ERRORS = {
+    "invalid": "提交的内容不完整，请刷新本页后再试。",
+    "invalid_choice": "提交的内容不完整，请刷新本页后再试。",
+}
 
 
 class AssignmentForm(forms.Form):
@@ -55,7 +58,9 @@ def planning_context(request, article):
     """What the 分工 and 批注 panels of ``article``'s page show to ``request.user``."""
     user = request.user
     may_assign = workflow.may_assign(article, user)
-    named = {a.stage_id: a.reviewer for a in ReviewerAssignment.objects.filter(article=article).select_related("reviewer")}
+    named = {
+        a.stage_id: a.reviewer for a in ReviewerAssignment.objects.filter(article=article).select_related("reviewer")
+    }
     stages = list(ReviewStage.objects.order_by("order"))
     editors = reviewers = []
     if may_assign:
@@ -72,10 +77,7 @@ def planning_context(request, article):
     for thread in threads:
         replies = list(thread.replies.all())
         thread.last_id = replies[-1].pk if replies else thread.pk
-    urls = {
-        name: reverse(f"admin:bulletin_article_{name}", args=[article.pk])
-        for name in ("assign_editor", "comment")
-    }
+    urls = {name: reverse(f"admin:bulletin_article_{name}", args=[article.pk]) for name in ("assign_editor", "comment")}
     return {
         "planning": {
             "editor": article.editor,
