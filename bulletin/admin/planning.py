@@ -18,16 +18,17 @@ from bulletin.models import Comment, ReviewerAssignment
 from publishing.models import ReviewStage
 from publishing.templatetags.names import full_name
 
-FIELD_ERRORS = {
-    "invalid": "提交的内容不完整，请刷新本页后再试。",
-    "invalid_choice": "提交的内容不完整，请刷新本页后再试。",
-}
+FIELD_ERRORS = {"invalid": "提交的内容不完整，请刷新本页后再试。", "required": "提交的内容不完整，请刷新本页后再试。"}
 
 
 class AssignmentForm(forms.Form):
-    """Who is named now (``seen``, as the page showed it) and who should be: user ids, or empty."""
+    """Who is named now (``seen``, the user id the page showed, or empty) and who should be."""
 
-    person = forms.IntegerField(required=False, error_messages=FIELD_ERRORS)
+    person = forms.ModelChoiceField(
+        queryset=get_user_model().objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "所选的人员不存在，请刷新本页后再选。"},
+    )
     seen = forms.IntegerField(required=False, error_messages=FIELD_ERRORS)
 
 
@@ -37,7 +38,7 @@ class CommentForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    seen_last = forms.IntegerField(error_messages={"required": FIELD_ERRORS["invalid"], **FIELD_ERRORS})
+    seen_last = forms.IntegerField(error_messages=FIELD_ERRORS)
 
 
 def holders_of(permission):
@@ -72,7 +73,16 @@ def planning_context(request, article):
         current = named.get(stage.pk)
         if current is not None and current not in choices:
             choices.append(current)
-        rows.append({"stage": stage, "reviewer": current, "choices": choices})
+        rows.append(
+            {
+                "stage": stage,
+                "reviewer": current,
+                "choices": choices,
+                "url": reverse("admin:bulletin_article_assign_reviewer", args=[article.pk, stage.pk]),
+                "field_id": f"assign-stage-{stage.pk}",
+                "label": f"{stage.name}审核人",
+            }
+        )
     threads = list(Comment.objects.filter(article=article).threads())
     for thread in threads:
         replies = list(thread.replies.all())
@@ -116,106 +126,89 @@ def _back(article, anchor):
     return redirect(f"{change_url(article)}#{anchor}")
 
 
-def _errors(request, form):
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
-def _user(pk):
-    return get_user_model().objects.filter(pk=pk).first() if pk else None
+def _act(request, form, back, act, done, *, unsaved=""):
+    """If ``form`` is valid, ``act(cleaned_data)``; report the refusal (keeping the ``unsaved``
+    text the user wrote) or ``done(result)``, and go ``back``."""
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    try:
+        result = act(form.cleaned_data)
+    except workflow.TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+        if unsaved:
+            messages.info(request, f"您写的{unsaved}没有保存，可复制后再用：{form.cleaned_data['text']}")
+    else:
+        messages.success(request, done(result))
+    return back
 
 
 @require_POST
 def assign_editor(request, object_id, *, model_admin):
     article = visible_object(request, model_admin, object_id)
-    form = AssignmentForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(article, "assignments")
-    editor = _user(form.cleaned_data["person"])
-    if form.cleaned_data["person"] and editor is None:
-        messages.error(request, "所选的人员不存在，请刷新本页后再选。")
-        return _back(article, "assignments")
-    try:
-        workflow.assign_editor(article, editor=editor, by=request.user, seen_editor_id=form.cleaned_data["seen"])
-    except workflow.TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"《{article.title}》的责任编辑：{full_name(editor, '无')}。")
-    return _back(article, "assignments")
+    return _act(
+        request,
+        AssignmentForm(request.POST),
+        _back(article, "assignments"),
+        lambda data: workflow.assign_editor(
+            article, editor=data["person"], by=request.user, seen_editor_id=data["seen"]
+        ),
+        lambda result: f"《{result.title}》的责任编辑：{full_name(result.editor, '无')}。",
+    )
 
 
 @require_POST
 def assign_reviewer(request, object_id, stage_id, *, model_admin):
     article = visible_object(request, model_admin, object_id)
     stage = get_object_or_404(ReviewStage, pk=stage_id)
-    form = AssignmentForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(article, "assignments")
-    reviewer = _user(form.cleaned_data["person"])
-    if form.cleaned_data["person"] and reviewer is None:
-        messages.error(request, "所选的人员不存在，请刷新本页后再选。")
-        return _back(article, "assignments")
-    try:
-        workflow.assign_reviewer(
-            article, stage=stage, reviewer=reviewer, by=request.user, seen_reviewer_id=form.cleaned_data["seen"]
-        )
-    except workflow.TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"《{article.title}》的{stage}审核人：{full_name(reviewer, '不指定')}。")
-    return _back(article, "assignments")
+    return _act(
+        request,
+        AssignmentForm(request.POST),
+        _back(article, "assignments"),
+        lambda data: workflow.assign_reviewer(
+            article, stage=stage, reviewer=data["person"], by=request.user, seen_reviewer_id=data["seen"]
+        ),
+        lambda result: f"《{result.title}》的{stage}审核人：{full_name(result.named_reviewer(stage), '不指定')}。",
+    )
 
 
 @require_POST
 def comment(request, object_id, *, model_admin):
     article = visible_object(request, model_admin, object_id)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(article, "comments")
-    try:
-        workflow.add_comment(article, by=request.user, text=form.cleaned_data["text"], quote=form.cleaned_data["quote"])
-    except workflow.TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-        messages.info(request, f"您写的批注没有保存，可复制后再用：{form.cleaned_data['text']}")
-    else:
-        messages.success(request, "批注已添加，相关人员会收到通知。")
-    return _back(article, "comments")
+    return _act(
+        request,
+        CommentForm(request.POST),
+        _back(article, "comments"),
+        lambda data: workflow.add_comment(article, by=request.user, text=data["text"], quote=data["quote"]),
+        lambda result: "批注已添加，相关人员会收到通知。",
+        unsaved="批注",
+    )
 
 
 @require_POST
 def reply(request, object_id, thread_id, *, model_admin):
     article = visible_object(request, model_admin, object_id)
     thread = get_object_or_404(Comment, pk=thread_id, article=article, parent__isnull=True)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(article, f"comment-{thread.pk}")
-    try:
-        workflow.reply(thread, by=request.user, text=form.cleaned_data["text"])
-    except workflow.TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-        messages.info(request, f"您写的回复没有保存，可复制后再用：{form.cleaned_data['text']}")
-    else:
-        messages.success(request, "回复已添加。")
-    return _back(article, f"comment-{thread.pk}")
+    return _act(
+        request,
+        CommentForm(request.POST),
+        _back(article, f"comment-{thread.pk}"),
+        lambda data: workflow.reply(thread, by=request.user, text=data["text"]),
+        lambda result: "回复已添加。",
+        unsaved="回复",
+    )
 
 
 @require_POST
 def resolve(request, object_id, thread_id, *, model_admin):
     article = visible_object(request, model_admin, object_id)
     thread = get_object_or_404(Comment, pk=thread_id, article=article, parent__isnull=True)
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        _errors(request, form)
-        return _back(article, f"comment-{thread.pk}")
-    try:
-        workflow.resolve(thread, by=request.user, seen_last_id=form.cleaned_data["seen_last"])
-    except workflow.TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, "批注已标记为已解决。")
-    return _back(article, f"comment-{thread.pk}")
+    return _act(
+        request,
+        ResolveForm(request.POST),
+        _back(article, f"comment-{thread.pk}"),
+        lambda data: workflow.resolve(thread, by=request.user, seen_last_id=data["seen_last"]),
+        lambda result: "批注已标记为已解决。",
+    )

@@ -73,7 +73,7 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(newsroom, client, read
     article = make.draft(by=newsroom.author)
     client.force_login(newsroom.chief)
 
-    garbled = client.post(url(article, "assign_editor"), {"person": "not-a-number", "seen": ""})
+    garbled = client.post(url(article, "assign_editor"), {"person": newsroom.author.pk, "seen": "not-a-number"})
     assert messages_after(client, read_page, garbled) == ["提交的内容不完整，请刷新本页后再试。"]
     missing = client.post(url(article, "assign_editor"), {"person": 99999, "seen": ""})
     assert messages_after(client, read_page, missing) == ["所选的人员不存在，请刷新本页后再选。"]
@@ -148,3 +148,17 @@ def test_the_article_page_offers_assignment_only_to_those_who_may(newsroom, clie
     assert chief_page.find("select", id="assign-editor") is not None
     assert reviewer_page.find("section", id="assignments").contains("责任编辑 未指定")
     assert reviewer_page.find("select", id="assign-editor") is None
+
+
+def test_the_chief_names_a_reviewer_from_the_stages_own_select(named_newsroom, client, read_page):
+    newsroom = named_newsroom
+    article = make.draft(by=newsroom.author, title="年会筹备稿")
+    first = make.stage("初审")
+    client.force_login(newsroom.chief)
+    page = read_page(client.get(reverse("admin:bulletin_article_change", args=[article.pk])))
+    data = page.form(f"assign-stage-{first.pk}-form") | {"person": str(newsroom.second_reviewer.pk)}
+
+    response = client.post(url(article, "assign_reviewer", first.pk), data)
+
+    assert messages_after(client, read_page, response) == ["《年会筹备稿》的初审审核人：李娜。"]
+    assert ReviewerAssignment.objects.get(article=article, stage=first).reviewer == newsroom.second_reviewer
