@@ -59,6 +59,7 @@ def planning_context(request, article):
     """What the 分工 and 批注 panels of ``article``'s page show to ``request.user``."""
     user = request.user
     may_assign = workflow.may_assign(article, user)
+    may_name = user.has_perm(workflow.ASSIGN_PERMISSION)
     named = {
         a.stage_id: a.reviewer for a in ReviewerAssignment.objects.filter(article=article).select_related("reviewer")
     }
@@ -66,10 +67,11 @@ def planning_context(request, article):
     editors = reviewers = []
     if may_assign:
         editors = list(holders_of("bulletin.change_article"))
+    if may_name:
         reviewers = list(holders_of("bulletin.review_article"))
     rows = []
     for stage in stages:
-        choices = [r for r in reviewers if workflow.reviewer_refusal(article, stage, r) is None] if may_assign else []
+        choices = [r for r in reviewers if workflow.reviewer_refusal(article, stage, r) is None]
         current = named.get(stage.pk)
         if current is not None and current not in choices:
             choices.append(current)
@@ -92,6 +94,7 @@ def planning_context(request, article):
         "planning": {
             "editor": article.editor,
             "may_assign": may_assign,
+            "may_name": may_name,
             "editors": editors,
             "stages": rows,
             "may_comment": workflow.may_comment(user),

@@ -17,7 +17,7 @@ Articles and events share the mechanism (both are ``Reviewable``); a published a
 edited through a pending revision (``start_revision``) so readers keep the reviewed text.
 """
 
-from bulletin.workflow.assign import assign_editor, assign_reviewer, may_assign, reviewer_refusal
+from bulletin.workflow.assign import ASSIGN_PERMISSION, assign_editor, assign_reviewer, may_assign, reviewer_refusal
 from bulletin.workflow.bulk import BULK_ACTIONS, at_step, decide_each
 from bulletin.workflow.comments import add_comment, may_comment, reply, resolve
 from bulletin.workflow.edits import record_edit
@@ -53,6 +53,7 @@ from bulletin.workflow.transitions import (
 
 __all__ = [
     "ALLOWED",
+    "ASSIGN_PERMISSION",
     "BULK_ACTIONS",
     "COMMENT_REQUIRED",
     "DELETABLE",

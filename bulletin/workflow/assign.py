@@ -14,8 +14,8 @@ ASSIGN_PERMISSION = "bulletin.assign_article"
 
 
 def may_assign(article, user):
-    """Whether ``user`` may change who works on ``article``: those who assign work, and the
-    responsible editor, who may hand an article on."""
+    """Whether ``user`` may change ``article``'s responsible editor: those who assign work, and
+    the responsible editor, who may hand an article on. Reviewers are named only by the first."""
     return user.has_perm(ASSIGN_PERMISSION) or (article.editor_id is not None and article.editor_id == user.pk)
 
 
@@ -67,7 +67,8 @@ def assign_reviewer(article, *, stage, reviewer, by, seen_reviewer_id):
     """Name ``reviewer`` (or nobody) for ``stage`` of ``article``; ``seen_reviewer_id`` is who was
     named when its maker looked."""
     article = lock(article)
-    if not may_assign(article, by):
+    # Not the responsible editor: whoever prepares a text does not choose who reviews it.
+    if not by.has_perm(ASSIGN_PERMISSION):
         raise TransitionRefused("您没有指定审核人的权限。")
     current = ReviewerAssignment.objects.select_for_update().filter(article=article, stage=stage).first()
     current_id = current.reviewer_id if current else None

@@ -162,3 +162,18 @@ def test_the_chief_names_a_reviewer_from_the_stages_own_select(named_newsroom, c
 
     assert messages_after(client, read_page, response) == ["《年会筹备稿》的初审审核人：李娜。"]
     assert ReviewerAssignment.objects.get(article=article, stage=first).reviewer == newsroom.second_reviewer
+
+
+def test_a_responsible_editor_does_not_choose_their_reviewers(newsroom, client, read_page):
+    article = make.draft(by=newsroom.author)
+    workflow.assign_editor(article, editor=newsroom.author, by=newsroom.chief, seen_editor_id=None)
+    first = make.stage("初审")
+    client.force_login(newsroom.author)
+
+    page = read_page(client.get(reverse("admin:bulletin_article_change", args=[article.pk])))
+    response = client.post(url(article, "assign_reviewer", first.pk), {"person": newsroom.reviewer.pk, "seen": ""})
+
+    assert page.find("select", id="assign-editor") is not None
+    assert page.find("select", id=f"assign-stage-{first.pk}") is None
+    assert messages_after(client, read_page, response) == ["您没有指定审核人的权限。"]
+    assert not ReviewerAssignment.objects.exists()
