@@ -297,6 +297,11 @@ class Reviewable(StatefulModel, DerivedFieldsModel):
             ),
         ]
 
+    def responsible(self):
+        """Who hears of the decisions on this piece (sent back, approved, published): its creator,
+        and whoever else its app makes answerable for it."""
+        return [self.created_by] if self.created_by else []
+
     def named_reviewer(self, stage):
         """The reviewer named for ``stage`` of this piece, if its app names any: they, rather than
         the whole group, are told when it reaches the stage."""

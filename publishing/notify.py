@@ -125,8 +125,8 @@ def _admin_url(obj):
 
 
 def _author(obj):
-    author = obj.created_by
-    return [author.email] if author and author.email and author.is_active else []
+    """The creator and, for an article, its responsible editor (``Reviewable.responsible``)."""
+    return [user.email for user in obj.responsible() if user.email and user.is_active]
 
 
 def _kind(obj):

@@ -338,6 +338,9 @@ class Article(Reviewable, Searchable):
         article._stored_title = article.__dict__.get("title")
         return article
 
+    def responsible(self):
+        return [user for user in {self.created_by, self.editor} if user is not None]
+
     def named_reviewer(self, stage):
         assignment = self.reviewer_assignments.filter(stage=stage).select_related("reviewer").first()
         return assignment.reviewer if assignment else None

@@ -177,3 +177,16 @@ def test_a_responsible_editor_does_not_choose_their_reviewers(newsroom, client, 
     assert page.find("select", id=f"assign-stage-{first.pk}") is None
     assert messages_after(client, read_page, response) == ["您没有指定审核人的权限。"]
     assert not ReviewerAssignment.objects.exists()
+
+
+def test_the_responsible_editor_hears_of_a_send_back_beside_the_creator(newsroom, commit, mailoutbox):
+    colleague = make.editor("colleague", email="colleague@kexie.example")
+    article = make.draft(by=newsroom.author, title="科普示范县评估")
+    workflow.assign_editor(article, editor=colleague, by=newsroom.chief, seen_editor_id=None)
+    article = workflow.submit(article, by=newsroom.author)
+    mailoutbox.clear()
+
+    commit(lambda: workflow.send_back(article, by=newsroom.reviewer, comment="请核实数字"))
+
+    [mail] = [m for m in mailoutbox if m.subject.startswith("【退回修改】")]
+    assert sorted(mail.to) == ["author@kexie.example", "colleague@kexie.example"]
