@@ -6,7 +6,6 @@ the dates an issue's schedule derives from the rhythm are ``bulletin.planning``'
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -156,7 +155,3 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.text[:40]
-
-    def clean(self):
-        if not self.text.strip():
-            raise ValidationError({"text": "批注内容不能为空。"})
