@@ -26,8 +26,8 @@ class IssueArticleInline(admin.TabularInline):
     form = IssueArticleForm
     formset = IssueArticleFormSet
     template = "admin/bulletin/issue/articles_inline.html"
-    fields = ["section", "position", "title", "first_page", "last_page", "status", "review_stage", "holder"]
-    readonly_fields = ["status", "review_stage", "holder"]
+    fields = ["section", "position", "title", "first_page", "last_page", "status", "review_stage", "holder", "behind"]
+    readonly_fields = ["status", "review_stage", "holder", "behind"]
     extra = 0
     show_change_link = True
     verbose_name = "本期稿件"
@@ -49,6 +49,14 @@ class IssueArticleInline(admin.TabularInline):
         if article.review_stage_id:
             return f"{article.review_stage.group}组"
         return full_name(article.updated_by, "—")
+
+    @admin.display(description="日程")
+    def behind(self, article):
+        """Why the article is behind its issue's schedule, or “—”."""
+        if not hasattr(self, "_plan"):
+            # One inline serves one request and one issue: its schedule is read once.
+            self._plan = planning.schedules([article.issue])[article.issue_id]
+        return planning.lateness(article, self._plan) or "—"
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

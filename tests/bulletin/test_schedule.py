@@ -192,3 +192,25 @@ def test_the_rhythm_is_set_once_and_never_a_second_time(chief_client):
     response = chief_client.get(reverse("admin:bulletin_productionrhythm_add"))
 
     assert response.status_code == 403
+
+
+def test_the_issue_page_flags_each_article_behind_its_schedule(newsroom, client, read_page, draft_issue):
+    today = timezone.localdate()
+    planning.plan(draft_issue)
+    IssueDeadline.objects.filter(issue=draft_issue).update(due_on=today + timedelta(days=5))
+    Issue.objects.filter(pk=draft_issue.pk).update(
+        copy_deadline=today - timedelta(days=1), to_printer_on=today + timedelta(days=8)
+    )
+    make.draft(draft_issue, by=newsroom.author, title="截稿后仍是草稿")
+    make.in_review(draft_issue, at="初审", by=newsroom.author, title="按时送审的稿件")
+    client.force_login(newsroom.chief)
+
+    page = read_page(client.get(reverse("admin:bulletin_issue_change", args=[draft_issue.pk])))
+
+    copy = today - timedelta(days=1)
+    inline = page.find("fieldset", **{"aria-labelledby": "articles-heading"})
+    late, on_time = (
+        next(row for row in inline.rows() if title in " ".join(row)) for title in ("截稿后仍是草稿", "按时送审的稿件")
+    )
+    assert late[-2] == f"截稿日期（{copy.month}月{copy.day}日）已过，仍未提交审核"
+    assert on_time[-2] == "—"
