@@ -346,6 +346,7 @@ PERIODIC_JOBS = {
     "scheduled-content": ("bulletin.scheduled.content_goes_live", 60),
     "page-invalidations": ("publishing.housekeeping.replay_page_invalidations", 60),
     "daily-digests": ("publishing.housekeeping.send_digests", 24 * 3600),
+    "contributor-news": ("bulletin.contributions.announce_periodically", 300),
     "expired-sessions": ("publishing.housekeeping.clear_expired_sessions", 24 * 3600),
     "task-results": ("publishing.housekeeping.prune_task_results", 24 * 3600),
 }
@@ -532,4 +533,10 @@ CKEDITOR_5_CONFIGS = {
         },
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells", "toggleTableCaption"]},
     },
+}
+# Contributors write in the portal (bulletin.portal) with the editors' editor less its image
+# upload, which is the office's: their photos come as attachments, each with its caption.
+CKEDITOR_5_CONFIGS["contributor"] = {
+    **CKEDITOR_5_CONFIGS["default"],
+    "toolbar": {"items": [item for item in CKEDITOR_5_CONFIGS["default"]["toolbar"]["items"] if item != "uploadImage"]},
 }

@@ -40,11 +40,16 @@ def tokens(text):
     return tokenizer().lcut(text or "", HMM=False)
 
 
-def diff_html(old, new):
+def characters(text):
+    return list(text or "")
+
+
+def diff_html(old, new, *, split=tokens):
     """``new`` as HTML with removed words in <del> and added words in <ins>.
 
     Paragraphs are matched first, so an added paragraph is marked whole and a changed one is
-    compared word by word.
+    compared word by word (or by whatever pieces ``split`` cuts a line into: ``characters``
+    marks each character changed).
     """
     before, after = (old or "").split("\n"), (new or "").split("\n")
     lines = []
@@ -54,14 +59,14 @@ def diff_html(old, new):
             lines += [format_html("{}", line) for line in after[b1:b2]]
             continue
         paired = min(a2 - a1, b2 - b1) if op == "replace" else 0
-        lines += [_diff_words(before[a1 + i], after[b1 + i]) for i in range(paired)]
+        lines += [_diff_words(before[a1 + i], after[b1 + i], split) for i in range(paired)]
         lines += [format_html("<del>{}</del>", line) for line in before[a1 + paired : a2]]
         lines += [format_html("<ins>{}</ins>", line) for line in after[b1 + paired : b2]]
     return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
 
-def _diff_words(old, new):
-    before, after = tokens(old), tokens(new)
+def _diff_words(old, new, split):
+    before, after = split(old), split(new)
     pieces = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

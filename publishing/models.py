@@ -197,6 +197,12 @@ ACTION_LABELS = {
     "restart": "修改后重新审核",
     "delete": "删除",
     "assign": "分工",
+    "contribute": "来稿",
+    "return_piece": "退修",
+    "decline_piece": "不采用",
+    "revise_piece": "通讯员修改",
+    "send_proof": "发送校样",
+    "answer_proof": "答复校样",
 }
 
 

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import ExifTags, Image
 
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Contributor, Issue, Section, Topic, Unit
 from events.models import Event
 from people.models import Person
 from publishing.models import PublicationStatus, ReviewStage
@@ -38,6 +38,7 @@ WITHDRAWN = PublicationStatus.WITHDRAWN
 EDITOR = "编辑"
 REVIEWER = "审核"
 CHIEF_EDITOR = "主编"
+CONTRIBUTORS = "通讯员"
 
 _sequence = itertools.count(1)
 
@@ -349,6 +350,8 @@ def group(name):
                 obj.permissions.add(Permission.objects.get(content_type__app_label="publishing", codename=codename))
             for codename in importlib.import_module("bulletin.migrations.0024_chief_assigns_work").GRANTS:
                 obj.permissions.add(Permission.objects.get(content_type__app_label="bulletin", codename=codename))
+        for codename in importlib.import_module("bulletin.migrations.0026_contributor_role").GRANTS.get(name, []):
+            obj.permissions.add(Permission.objects.get(content_type__app_label="bulletin", codename=codename))
     return obj
 
 
@@ -392,6 +395,21 @@ def named(user, family_name, given_name):
     user.last_name, user.first_name = family_name, given_name
     user.save(update_fields=["last_name", "first_name"])
     return user
+
+
+def unit(name=None, **fields):
+    """A unit that sends in pieces (供稿单位)."""
+    return Unit.objects.get_or_create(name=name or f"第{_next()}市科协", defaults=fields)[0]
+
+
+def contributor(email=None, *, unit_name="南州市科协", name="王明", status=Contributor.Status.APPROVED):
+    """A correspondent (通讯员) of ``unit_name``, signed in with ``email`` and ``PASSWORD``."""
+    email = email or f"tongxunyuan{_next()}@unit.example"
+    obj = user(email, groups=[CONTRIBUTORS], email=email)
+    obj.first_name = name
+    obj.save(update_fields=["first_name"])
+    Contributor.objects.create(user=obj, unit=unit(unit_name), status=status)
+    return obj
 
 
 def staff_without_role(username=None):

@@ -12,7 +12,7 @@ class SectionAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_editable = ["order", "show_heading"]
     list_select_related = ["parent"]
     search_fields = ["name", "slug"]
-    fields = ["name", "parent", "order", "show_heading", "slug", "description"]
+    fields = ["name", "parent", "order", "show_heading", "slug", "description", "fee_basis", "fee_rate"]
 
 
 @admin.register(Topic)

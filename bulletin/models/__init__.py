@@ -4,7 +4,7 @@ Public code reads through the querysets' ``public()`` methods only; they are the
 definition of what a reader may see.
 
 Each subject is a module: ``issues``, ``sections`` (and topics), ``articles``, ``links`` (old
-addresses and share links), ``planning`` (schedules, assignments and comments), ``imports`` (Word files awaiting the editor's check), ``toc`` and
+addresses and share links), ``planning`` (schedules, assignments and comments), ``contributions`` (units, correspondents, their submissions and fees), ``imports`` (Word files awaiting the editor's check), ``toc`` and
 ``subscriptions`` (readers' email subscriptions and the issues mailed to them).
 Importing them here is what registers the models with Django, and the rest of the project
 imports from this package, not from the modules.
@@ -12,6 +12,15 @@ imports from this package, not from the modules.
 
 # simple-history makes HistoricalArticle in ``articles`` as Article is declared.
 from bulletin.models.articles import Article, ArticlePerson, ArticlePhoto, HistoricalArticle
+from bulletin.models.contributions import (
+    Contributor,
+    Fee,
+    Submission,
+    SubmissionVersion,
+    Unit,
+    character_count,
+    fee_due,
+)
 from bulletin.models.imports import StagedImport
 from bulletin.models.issues import Issue, IssuePrint
 from bulletin.models.links import ArticleRedirect, ShareLink
@@ -26,7 +35,9 @@ __all__ = [
     "ArticlePhoto",
     "ArticleRedirect",
     "Comment",
+    "Contributor",
     "Delivery",
+    "Fee",
     "HistoricalArticle",
     "Issue",
     "IssueDeadline",
@@ -36,7 +47,12 @@ __all__ = [
     "Section",
     "ShareLink",
     "StagedImport",
+    "Submission",
+    "SubmissionVersion",
     "Subscriber",
     "Topic",
+    "Unit",
+    "character_count",
+    "fee_due",
     "table_of_contents",
 ]

@@ -1,6 +1,7 @@
 """Sections (栏目), which order the table of contents, and topics (专题) that gather articles across issues."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from publishing.links import page_url
@@ -9,6 +10,11 @@ from publishing.slugs import fill_slug, pinyin_slug
 
 
 class Section(DerivedFieldsModel):
+    class FeeBasis(models.TextChoices):
+        NONE = "", "不付稿费"
+        PER_ARTICLE = "article", "按篇"
+        PER_THOUSAND = "thousand", "按千字"
+
     name = models.CharField("栏目名称", max_length=50, unique=True)
     slug = models.SlugField(
         "网址名", max_length=60, unique=True, blank=True, help_text="留空则按拼音生成，如“科海观澜”为 kehaiguanlan"
@@ -29,6 +35,22 @@ class Section(DerivedFieldsModel):
         help_text="卷首语、人物通讯、署名评论等不印栏目名的稿件，可放在不显示栏目名的栏目中，按排序夹在其他栏目之间",
     )
     description = models.TextField("栏目介绍", blank=True)
+    fee_basis = models.CharField(
+        "稿费计算方式",
+        max_length=10,
+        choices=FeeBasis,
+        default=FeeBasis.NONE,
+        blank=True,
+        help_text="刊发的来稿按此计算应付稿费；按千字时，不足一千字按一千字计",
+    )
+    fee_rate = models.DecimalField(
+        "稿费标准（元）",
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="按篇时为每篇金额，按千字时为每千字金额",
+    )
     # Kept rather than computed per page: pypinyin is never loaded to serve readers.
     pinyin_name = models.CharField(
         "栏目名拼音", max_length=120, blank=True, editable=False, help_text="印在栏目名下，如 Kehaiguanlan"

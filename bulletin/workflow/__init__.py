@@ -13,6 +13,9 @@ refused if anything happened since, with who did what: a decision is never appli
 its maker did not see. Saving content never writes the state (``models.StatefulModel``); the
 admin reports what it changed through ``record_edit``, which is what separation of duties reads.
 
+Pieces sent in by contributors (``contributions``) are articles too: their submission, the
+office's answers to them and theirs to the office are verbs of the same kind.
+
 Articles and events share the mechanism (both are ``Reviewable``); a published article is
 edited through a pending revision (``start_revision``) so readers keep the reviewed text.
 """
@@ -20,6 +23,23 @@ edited through a pending revision (``start_revision``) so readers keep the revie
 from bulletin.workflow.assign import ASSIGN_PERMISSION, assign_editor, assign_reviewer, may_assign, reviewer_refusal
 from bulletin.workflow.bulk import BULK_ACTIONS, at_step, decide_each
 from bulletin.workflow.comments import add_comment, may_comment, reply, resolve
+from bulletin.workflow.contributions import (
+    CONTRIBUTORS,
+    OFFICE_PERMISSION,
+    PROOF_DAYS,
+    answer_proof,
+    contributor_refusal,
+    decide_registration,
+    decline,
+    invite,
+    record_submission,
+    register,
+    return_to_contributor,
+    revise_piece,
+    send_proof,
+    submit_documents,
+    submit_piece,
+)
 from bulletin.workflow.edits import record_edit
 from bulletin.workflow.issues import release_issue, unpublish_issue
 from bulletin.workflow.revisions import REVISED_FIELDS, restore, start_revision
@@ -56,22 +76,30 @@ __all__ = [
     "ASSIGN_PERMISSION",
     "BULK_ACTIONS",
     "COMMENT_REQUIRED",
+    "CONTRIBUTORS",
     "DELETABLE",
     "LAYOUT_FIELDS",
+    "OFFICE_PERMISSION",
+    "PROOF_DAYS",
     "REVISED_FIELDS",
     "TRANSITIONS",
     "TransitionRefused",
     "add_comment",
+    "answer_proof",
     "approve",
     "assign_editor",
     "assign_reviewer",
     "at_step",
     "available_actions",
+    "contributor_refusal",
     "decide_each",
+    "decide_registration",
     "deciders_this_round",
+    "decline",
     "delete",
     "deletion_refusal",
     "editors_of",
+    "invite",
     "last_change",
     "lock",
     "may_assign",
@@ -80,17 +108,24 @@ __all__ = [
     "permission_of",
     "publish",
     "record_edit",
+    "record_submission",
     "refusal",
+    "register",
     "release_issue",
     "reopen",
     "reply",
     "resolve",
     "restore",
+    "return_to_contributor",
     "reviewer_refusal",
+    "revise_piece",
     "send_back",
+    "send_proof",
     "stale_refusal",
     "start_revision",
     "submit",
+    "submit_documents",
+    "submit_piece",
     "unpublish_issue",
     "withdraw",
 ]

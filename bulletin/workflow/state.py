@@ -4,6 +4,8 @@ its version bumped, the log written. Every transition goes through these."""
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from bulletin import contributions
+from bulletin.models import Article
 from bulletin.workflow.rules import COMMENT_REQUIRED, TransitionRefused, refusal, stale_refusal
 from publishing.models import WorkflowLog
 
@@ -52,6 +54,9 @@ def log(obj, action, source, to, *, by, comment="", stage=None, object_id=None):
         actor=by,
         comment=comment,
     )
+    if isinstance(obj, Article) and object_id is None:
+        # Whatever the office does to a contributed piece may be a moment its contributor hears of.
+        contributions.announce_if_contributed(obj)
 
 
 def label(obj, name):
