@@ -31,6 +31,8 @@ urlpatterns = [
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<name>.+)$", media_file, name="media"),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("api/v1/", api.urls),
+    # Contributors' own pages, never cached (bulletin.portal).
+    path("contribute/", include("bulletin.portal.urls")),
     path("people/", include("people.urls")),
     path("events/", include("events.urls")),
     path("", include("website.urls")),

@@ -6,12 +6,13 @@ django-axes's overrides in the same ``templates/`` folder stay Django templates:
 refuses them, so Django's loader finds them with the next engine.
 
 What the templates call mirrors the tags and filters they had: ``url()``, ``static()``,
-``picture()``, ``page_meta()``, ``querystring()``, ``now()``, and Django's own ``|date``,
+``picture()``, ``page_meta()``, ``querystring()``, ``now()``, ``messages(request)``, and Django's own ``|date``,
 ``|time``, ``|truncatechars`` and ``|linebreaksbr``; ``qr_code()`` (``publishing.qr``) draws the
 QR codes of the print edition.
 """
 
 import jinja2
+from django.contrib.messages import get_messages
 from django.template import defaultfilters, defaulttags
 from django.templatetags.static import static
 from django.utils import timezone
@@ -77,6 +78,7 @@ def environment(**options):
         page_meta=jinja2.pass_context(seo.page_meta),
         querystring=querystring,
         qr_code=qr.svg,
+        messages=get_messages,
     )
     env.filters.update(
         date=date,
