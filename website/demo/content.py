@@ -8,7 +8,8 @@
   its table of contents; an article in the works may name its responsible ``editor``, its
   ``reviewers`` by stage and the ``comments`` (批注) on it, by username;
 - ``news.toml``: news published on the website only;
-- ``events.toml``: the events.
+- ``events.toml``: the events;
+- ``contributors.toml``: the units that send in pieces, their correspondents and what they sent.
 
 An article names its people as ``[key, role]``, or ``[key, role, title]`` when the title printed
 beside the name is not the person's own, and its photos as ``[caption, palette]``. Article bodies
@@ -60,6 +61,9 @@ FIELDS = {
         "reviewers",
         "comments",
     },
+    "unit": {"name", "kind"},
+    "contributor": {"email", "name", "unit", "password"},
+    "submission": {"contributor", "article", "section", "title", "byline", "body", "note", "returned", "declined"},
     "event": {
         "slug",
         "title",
@@ -88,6 +92,9 @@ class Content:
     issues: dict  # (year, number) → the issue's fields, its articles under "articles"
     news: list
     events: list
+    units: list
+    contributors: list
+    submissions: list
 
 
 def read():
@@ -109,6 +116,9 @@ def read():
     news = [_article(spec, people, palettes, "news.toml") for spec in _read("news.toml")["articles"]]
     events = _read("events.toml")["events"]
     _check_all(events, "event", "events.toml")
+    contributed = _read("contributors.toml")
+    for kind in ("unit", "contributor", "submission"):
+        _check_all(contributed[f"{kind}s"], kind, "contributors.toml")
     return Content(
         users=site["users"],
         subsections=site["subsections"],
@@ -117,6 +127,9 @@ def read():
         issues=issues,
         news=news,
         events=[spec | {"description": _html(spec["description"])} for spec in events],
+        units=contributed["units"],
+        contributors=contributed["contributors"],
+        submissions=[spec | {"body": _html(spec.get("body", ""))} for spec in contributed["submissions"]],
     )
 
 

@@ -13,7 +13,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from bulletin import workflow
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, IssueDeadline, Section, Topic
+from bulletin.models import (
+    Article,
+    ArticlePerson,
+    ArticlePhoto,
+    Contributor,
+    Issue,
+    IssueDeadline,
+    Section,
+    Submission,
+    Topic,
+    Unit,
+)
 from events.models import Event
 from people.models import Person
 from publishing.models import PublicationStatus, ReviewStage
@@ -47,7 +58,10 @@ def load(*, today=None):
         articles |= _load_articles(spec["articles"], issue=issue, **context)
     articles |= _load_articles(data.news, issue=None, **context)
     _load_events(data.events, today, people=context["people"], articles=articles)
-    return [(spec["role"], spec["username"], spec["password"]) for spec in data.users]
+    _load_contributions(data, office=users["editor"])
+    return [(spec["role"], spec["username"], spec["password"]) for spec in data.users] + [
+        ("通讯员", spec["email"], spec["password"]) for spec in data.contributors
+    ]
 
 
 def load_sections(subsections):
@@ -95,6 +109,52 @@ def _load_users(specs):
         user.groups.set([] if superuser else [Group.objects.get(name=spec["group"])])
         users[spec["username"]] = user
     return users
+
+
+def _load_contributions(data, *, office):
+    """The units, their correspondents and their submissions, each sent in and answered through
+    the workflow, as the portal and the office would."""
+    units = {
+        spec["name"]: Unit.objects.update_or_create(name=spec["name"], defaults={"kind": spec["kind"], "active": True})[
+            0
+        ]
+        for spec in data.units
+    }
+    accounts = {}
+    for spec in data.contributors:
+        user, _ = get_user_model().objects.update_or_create(
+            username=spec["email"],
+            defaults={"email": spec["email"], "first_name": spec["name"], "is_active": True, "is_staff": False},
+        )
+        password_validation.validate_password(spec["password"], user)
+        user.set_password(spec["password"])
+        user.save(update_fields=["password"])
+        user.groups.set([Group.objects.get(name=workflow.CONTRIBUTORS)])
+        Contributor.objects.update_or_create(
+            user=user, defaults={"unit": units[spec["unit"]], "status": Contributor.Status.APPROVED}
+        )
+        accounts[spec["email"]] = user
+    for spec in data.submissions:
+        by = accounts[spec["contributor"]]
+        if "article" in spec:
+            article = Article.objects.originals().get(title=spec["article"])
+            if not Submission.objects.filter(article=article).exists():
+                workflow.record_submission(article, by=by, section=article.section, note=spec.get("note", ""))
+            continue
+        if Submission.objects.filter(contributor=by, article__title=spec["title"]).exists():
+            continue
+        submission = workflow.submit_piece(
+            by=by,
+            title=spec["title"],
+            body=spec["body"],
+            section=Section.objects.get(name=spec["section"]),
+            byline=spec.get("byline", ""),
+            note=spec.get("note", ""),
+        )
+        if "returned" in spec:
+            workflow.return_to_contributor(submission, by=office, comment=spec["returned"])
+        if "declined" in spec:
+            workflow.decline(submission, by=office, reason=spec["declined"])
 
 
 def _load_people(specs):
