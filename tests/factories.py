@@ -429,13 +429,14 @@ def review_stages():
 
 
 def migrations_seed():
-    """What the migrations seed, the five main sections, the role groups and the review stages,
+    """What the migrations seed, the five main sections, the role groups (通讯员 too) and the review stages,
     recreated where a transactional test's flush removed them."""
     seeding = importlib.import_module("bulletin.migrations.0002_sections_and_roles")
     for name, slug, order, description in seeding.SECTIONS:
         section(name, order=order, slug=slug, description=description)
     for role in seeding.ROLES:
         group(role)
+    group(CONTRIBUTORS)
     review_stages()
 
 

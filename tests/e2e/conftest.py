@@ -7,6 +7,7 @@ Without it these tests are skipped with the reason shown, unless BULLETIN_REQUIR
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ import pytest
 # ORM calls made by the tests for calls from async code and refuse them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -89,3 +91,14 @@ def new_page(browser, csp_violations):
     for context in contexts:
         context.close()
     assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+
+
+@pytest.fixture
+def axe_script():
+    """axe-core's script, which the accessibility checks inject into a page."""
+    if not AXE.exists():
+        reason = "axe-core not installed: run `npm ci` to run the accessibility tests"
+        if os.environ.get("BULLETIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE

@@ -7,7 +7,6 @@ goes to test-artifacts/<page>-<width>.png (not committed), for a person to look 
 """
 
 import json
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from tests.rich_text import MAGAZINE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 WIDTHS = [375, 1280]
 PAGES = ["home", "issue", "article", "rich-text", "search", "events", "people", "archive", "section", "person", "event"]
@@ -35,16 +33,6 @@ LAYOUT_SHIFT = """() => new Promise(resolve => {
   }).observe({type: "layout-shift", buffered: true});
   setTimeout(() => resolve(total), 200);
 })"""
-
-
-@pytest.fixture
-def axe_script():
-    if not AXE.exists():
-        reason = "axe-core not installed: run `npm ci` to run the accessibility tests"
-        if os.environ.get("BULLETIN_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return AXE
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from bulletin.models import (
     IssueDeadline,
     ReviewerAssignment,
     Section,
+    Submission,
     Topic,
 )
 from events.models import Event
@@ -44,6 +45,7 @@ ROWS = [
     ReviewerAssignment,
     IssueDeadline,
     Notification,
+    Submission,
 ]
 
 
@@ -64,8 +66,11 @@ def test_every_entry_of_the_data_files_is_loaded():
     for (year, number), issue in data.issues.items():
         titles = Article.objects.filter(issue__year=year, issue__number=number).values_list("title", flat=True)
         assert sorted(titles) == sorted(spec["title"] for spec in issue["articles"])
-    assert sorted(Article.objects.filter(issue=None).values_list("title", flat=True)) == sorted(
+    assert sorted(Article.objects.filter(issue=None, submission=None).values_list("title", flat=True)) == sorted(
         spec["title"] for spec in data.news
+    )
+    assert sorted(Submission.objects.values_list("article__title", flat=True)) == sorted(
+        spec.get("article") or spec["title"] for spec in data.submissions
     )
     assert sorted(Person.objects.values_list("name", "organisation")) == sorted(
         (spec["name"], spec["organisation"]) for spec in data.people.values()
