@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 
+from bulletin import workflow
 from bulletin.models import Article, ArticlePerson, Issue
 from tests import factories as make
 from tests.conftest import Page
@@ -23,6 +24,11 @@ ALL_MODELS = [
     # Readers' subscriptions and the issues mailed to them: written by the site only.
     "bulletin.subscriber",
     "bulletin.delivery",
+    # Contributions: the units, their correspondents, what they sent and the fees paid.
+    "bulletin.unit",
+    "bulletin.contributor",
+    "bulletin.submission",
+    "bulletin.fee",
     "publishing.reviewstage",
     "publishing.workflowlog",
     "people.person",
@@ -35,8 +41,8 @@ ALL_MODELS = [
     "axes.accessfailurelog",
 ]
 # The decision log is written by the workflow only, the sign-in records by django-axes, the
-# subscriptions by their readers.
-WRITTEN_ELSEWHERE = {"publishing.workflowlog", "bulletin.subscriber", "bulletin.delivery"}
+# subscriptions by their readers, the submissions by their contributors.
+WRITTEN_ELSEWHERE = {"publishing.workflowlog", "bulletin.subscriber", "bulletin.delivery", "bulletin.submission"}
 ADDABLE_MODELS = [model for model in ALL_MODELS if model not in WRITTEN_ELSEWHERE and not model.startswith("axes.")]
 EDITOR_VIEWS = [
     "bulletin.issue",
@@ -45,6 +51,9 @@ EDITOR_VIEWS = [
     "bulletin.article",
     "people.person",
     "events.event",
+    "bulletin.submission",
+    "bulletin.unit",
+    "bulletin.contributor",
 ]
 EDITOR_ADDS = ["bulletin.topic", "bulletin.article", "people.person", "events.event"]
 
@@ -63,6 +72,7 @@ def content(published_issue):
     make.photo(article, caption="黄河地质博物馆")
     make.news(title="网站新闻")
     make.event(articles=[article], people=[person])
+    workflow.submit_piece(by=make.contributor(), title="基层来稿", body="<p>正文。</p>", section=article.section)
     return article
 
 
@@ -84,6 +94,10 @@ def test_superuser_can_open_every_add_form(admin_client, model):
 
 def test_not_even_a_superuser_can_write_a_decision_log_row_by_hand(admin_client):
     assert admin_client.get(admin_url("publishing.workflowlog", "add")).status_code == 403
+
+
+def test_submissions_arrive_through_the_portal_not_the_admin(admin_client):
+    assert admin_client.get(admin_url("bulletin.submission", "add")).status_code == 403
 
 
 @pytest.mark.parametrize("model", EDITOR_VIEWS)

@@ -338,7 +338,15 @@ def test_saving_a_section_in_the_admin_rebuilds_the_pages(client, warm, commit, 
     section = make.section("科协动态")
     make.article(published_issue, section=section)
     warm([HOME, section.get_absolute_url()])
-    form = {"name": "科协要闻", "order": 100, "show_heading": "on", "slug": section.slug, "description": ""}
+    form = {
+        "name": "科协要闻",
+        "order": 100,
+        "show_heading": "on",
+        "slug": section.slug,
+        "description": "",
+        "fee_basis": "",
+        "fee_rate": "0",
+    }
     client.force_login(chief_editor)
 
     with commit():
