@@ -184,6 +184,11 @@ def photo(request, number, pk):
     return media.response(image.name, public=False)
 
 
+def guide(request):
+    """The one-page guide for correspondents, open to anyone."""
+    return render(request, "contribute/guide.html")
+
+
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

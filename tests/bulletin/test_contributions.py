@@ -232,6 +232,15 @@ def test_the_portal_is_never_cached_or_indexed(portal):
 
 
 @pytest.mark.django_db
+def test_the_guide_is_open_to_anyone_and_linked_from_signing_in(client):
+    guide = client.get(reverse("contribute:guide"))
+
+    assert guide.status_code == 200
+    assert "通讯员投稿指南" in guide.content.decode()
+    assert reverse("contribute:guide") in client.get(reverse("contribute:login")).content.decode()
+
+
+@pytest.mark.django_db
 def test_signing_in_asks_for_the_portal_first(client):
     response = client.get(reverse("contribute:list"))
 
