@@ -24,7 +24,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from bulletin.models import Article, Comment, Issue, IssueDeadline, ProductionRhythm, ReviewerAssignment
+from bulletin.models import (
+    Article,
+    Comment,
+    Issue,
+    IssueDeadline,
+    ProductionRhythm,
+    ReviewerAssignment,
+    Submission,
+)
 from publishing.desk import Entry, Task
 from publishing.models import EDITS, ReviewStage, WorkflowLog
 from publishing.models import PublicationStatus as S
@@ -194,6 +202,8 @@ def agenda(user, now):
     drafts = list(
         with_last_decision(mine(user).filter(status=S.DRAFT))
         .exclude(issue__status=Issue.Status.PUBLISHED)
+        # Waiting on its contributor (退修), or not to be printed (未采用): nothing for the editor to do.
+        .exclude(submission__status__in=[Submission.Status.RETURNED, Submission.Status.DECLINED])
         .select_related("issue", "review_stage")
     )
     plans = _schedules_for([*reviews, *drafts])
@@ -229,7 +239,31 @@ def agenda(user, now):
                 late=plan.lateness(article, today) if plan else "",
             )
         )
-    return tasks + _threads_waiting_on(user)
+    return tasks + _threads_waiting_on(user) + _contributions_waiting_on(user)
+
+
+def _contributions_waiting_on(user):
+    """Pieces from the units nobody in the office has taken yet, and proofs their contributors
+    asked to correct, for those who answer contributions."""
+    if not user.has_perm("bulletin.change_submission"):
+        return []
+    untouched = Q(article__editor__isnull=True, article__updated_by__isnull=True, article__status=S.DRAFT)
+    corrections = Q(proof=Submission.Proof.CORRECTIONS) & (Q(article__editor=user) | Q(article__editor__isnull=True))
+    waiting = (
+        Submission.objects.filter(status=Submission.Status.IN_OFFICE)
+        .filter(untouched | corrections)
+        .select_related("article", "unit")
+        .order_by("submitted_at", "pk")
+    )
+    return [
+        Task(
+            action="校样修改要求" if submission.proof == Submission.Proof.CORRECTIONS else "新来稿",
+            title=f"《{submission.article.title}》",
+            url=reverse("admin:bulletin_submission_change", args=[submission.pk]),
+            note=f"{submission.unit}，稿号 {submission.number}",
+        )
+        for submission in waiting
+    ]
 
 
 def _threads_waiting_on(user):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from bulletin.models import Article, Submission
 from publishing.models import ACTION_LABELS, EDITS, ROUND_STARTS, ReviewStage, WorkflowLog
 from publishing.models import PublicationStatus as S
 from publishing.templatetags.names import full_name
@@ -69,6 +70,9 @@ def deletion_refusal(obj, seen_version=None):
     if obj.status not in DELETABLE:
         kind = obj._meta.verbose_name
         return f"《{obj}》{obj.get_status_display()}，只有草稿和已撤稿的{kind}可以删除。"
+    if isinstance(obj, Article) and Submission.objects.filter(article=obj).exists():
+        # Its contributor follows it and the office counts it: it leaves by 不采用, with a reason.
+        return f"《{obj}》是通讯员的来稿，不能删除；不刊用请在来稿页面点“不采用”并说明理由。"
     return None
 
 

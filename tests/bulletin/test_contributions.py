@@ -484,3 +484,26 @@ def test_the_contributor_list_takes_the_same_queries_for_one_piece_or_many(porta
         submit(portal, title=f"第{n}篇")
 
     assert queries() == one
+
+
+@pytest.mark.django_db
+def test_a_contributed_piece_leaves_by_a_decline_not_a_deletion(portal, wang, newsroom):
+    submit(portal)
+    article = piece(wang).article
+
+    with pytest.raises(workflow.TransitionRefused, match="不采用"):
+        workflow.delete(article, by=newsroom.chief)
+    assert Submission.objects.of(wang).exists()
+
+
+@pytest.mark.django_db
+def test_new_pieces_and_proof_corrections_wait_on_the_office_desk(portal, wang, newsroom, client):
+    submit(portal)
+    submission = piece(wang)
+    client.force_login(newsroom.author)
+
+    agenda = client.get(reverse("desk:agenda")).content.decode()
+    assert "新来稿" in agenda and submission.number in agenda
+
+    workflow.return_to_contributor(submission, by=newsroom.author, comment="请补充时间。")
+    assert submission.number not in client.get(reverse("desk:agenda")).content.decode()
