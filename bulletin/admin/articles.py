@@ -18,7 +18,7 @@ from bulletin.admin import actions, planning, wechat
 from bulletin.admin.docx_import_views import DocxImportMixin
 from bulletin.admin.workflow import WorkflowAdminMixin
 from bulletin.forms import ArticleForm
-from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue
+from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Submission
 from publishing import search
 from publishing.admin import image_preview, reverse_or_none
 from publishing.models import PublicationStatus
@@ -277,6 +277,19 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
 
     def workflow_notices(self, request, obj):
         notices = []
+        submission = Submission.objects.filter(article=obj).select_related("unit", "contributor").first()
+        if submission is not None:
+            notices.append(
+                format_html(
+                    "这是{}通讯员{}的来稿（<a href='{}'>稿号 {}</a>，通讯员看到的进展：{}）。{}",
+                    submission.unit,
+                    full_name(submission.contributor),
+                    reverse("admin:bulletin_submission_change", args=[submission.pk]),
+                    submission.number,
+                    submission.stage_label(),
+                    f"给编辑的话：{submission.note}" if submission.note else "",
+                )
+            )
         if obj.status == PublicationStatus.APPROVED:
             notices.append("本稿已审核通过，内容不能再直接修改；如需修改，请审核人退回。")
         if obj.live_article_id:

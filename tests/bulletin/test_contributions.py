@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -507,3 +508,15 @@ def test_new_pieces_and_proof_corrections_wait_on_the_office_desk(portal, wang, 
 
     workflow.return_to_contributor(submission, by=newsroom.author, comment="请补充时间。")
     assert submission.number not in client.get(reverse("desk:agenda")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_article_page_says_whose_contribution_it_is(portal, wang, editor):
+    submit(portal)
+    submission = piece(wang)
+    office = Client()
+    office.force_login(editor)
+
+    page = office.get(reverse("admin:bulletin_article_change", args=[submission.article.pk])).content.decode()
+
+    assert f"稿号 {submission.number}" in page and "南州市科协" in page and "配图两张" in page
