@@ -114,13 +114,20 @@ class SubmissionForm(TextForm):
 
 
 class RevisionForm(TextForm):
+    document = forms.FileField(
+        label="或上传修改后的 Word 文件",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx"}),
+        help_text="上传文件时，以文件中的标题和正文为准",
+    )
     note = forms.CharField(
         label="修改说明", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="告诉编辑改了哪些地方"
     )
 
     def clean(self):
         cleaned = super().clean()
-        self.require_text()
+        if not cleaned.get("document"):
+            self.require_text()
         return cleaned
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bulletin import workflow
-from bulletin.docx_import import DocxImportError
+from bulletin.docx_import import DocxImportError, read_docx
 from bulletin.models import Submission
 from bulletin.portal.forms import PhotoFormSet, ProofForm, RegistrationForm, RevisionForm, SubmissionForm
 from publishing import media
@@ -131,16 +131,17 @@ def revise(request, number):
         messages.error(request, "这篇来稿现在不需要修改。")
         return redirect("contribute:detail", number)
     initial = {"title": submission.article.title, "body": submission.article.body}
-    form = RevisionForm(request.POST or None, initial=initial)
+    form = RevisionForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            workflow.revise_piece(
-                submission,
-                by=request.user,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                note=form.cleaned_data["note"],
-            )
+            title, body = (data["title"], data["body"])
+            if data["document"]:
+                imported = read_docx(data["document"])
+                title, body = imported.title, imported.body
+            workflow.revise_piece(submission, by=request.user, title=title, body=body, note=data["note"])
+        except DocxImportError as error:
+            form.add_error("document", str(error))
         except workflow.TransitionRefused as error:
             form.add_error(None, str(error))
         else:

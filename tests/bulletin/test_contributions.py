@@ -520,3 +520,28 @@ def test_the_article_page_says_whose_contribution_it_is(portal, wang, editor):
     page = office.get(reverse("admin:bulletin_article_change", args=[submission.article.pk])).content.decode()
 
     assert f"稿号 {submission.number}" in page and "南州市科协" in page and "配图两张" in page
+
+
+@pytest.mark.django_db
+def test_a_revision_may_come_as_a_word_file(portal, wang, newsroom):
+    submit(portal)
+    submission = piece(wang)
+    workflow.return_to_contributor(submission, by=newsroom.author, comment="请补充活动时间。")
+
+    response = portal.post(
+        reverse("contribute:revise", args=[submission.number]),
+        {
+            "title": "",
+            "body": "",
+            "document": make.docx_upload(
+                "修改稿.docx",
+                title="科学实验走进乡村课堂",
+                paragraphs=["十月十二日，南州市科协组织科技志愿者走进乡村学校。"],
+            ),
+        },
+    )
+
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert "十月十二日" in submission.article.body
+    assert submission.versions.filter(from_office=False).count() == 2
