@@ -99,11 +99,13 @@ class ContributorAdmin(admin.ModelAdmin):
 class AnswerForm(forms.Form):
     text = forms.CharField(required=False)
     seen = forms.IntegerField()
+    invalid = "提交的内容不完整，请刷新本页后再试。"
 
 
 class ProofForm(forms.Form):
     due = forms.DateField(required=False)
     seen = forms.IntegerField()
+    invalid = "请填写有效的确认截止日期，如 2026-06-20。"
 
 
 @admin.register(Submission)
@@ -167,40 +169,29 @@ class SubmissionAdmin(admin.ModelAdmin):
         return [
             path("statistics/", answer(self.statistics), name="bulletin_submission_statistics"),
             path("fees/", answer(self.fees), name="bulletin_submission_fees"),
-            path(
-                "<int:pk>/return/",
-                answer(self.answer(workflow.return_to_contributor, "comment")),
-                name="bulletin_submission_return",
-            ),
-            path(
-                "<int:pk>/decline/", answer(self.answer(workflow.decline, "reason")), name="bulletin_submission_decline"
-            ),
-            path("<int:pk>/proof/", answer(self.send_proof), name="bulletin_submission_proof"),
+            path("<int:pk>/return/", answer(self.decision(AnswerForm, _return)), name="bulletin_submission_return"),
+            path("<int:pk>/decline/", answer(self.decision(AnswerForm, _decline)), name="bulletin_submission_decline"),
+            path("<int:pk>/proof/", answer(self.decision(ProofForm, _send_proof)), name="bulletin_submission_proof"),
             *super().get_urls(),
         ]
 
-    def answer(self, decision, argument):
+    def decision(self, form_class, decide):
+        """A POST-only view: ``decide(submission, user, cleaned_data)`` (a workflow call) on the
+        submission, its outcome or refusal reported on the submission's page."""
+
         @require_POST
         def view(request, pk):
             submission = visible_object(request, self, pk)
-            form = AnswerForm(request.POST)
+            form = form_class(request.POST)
             if not form.is_valid():
-                messages.error(request, "提交的内容不完整，请刷新本页后再试。")
+                messages.error(request, form.invalid)
             else:
                 try:
-                    decision(
-                        submission,
-                        by=request.user,
-                        seen_version=form.cleaned_data["seen"],
-                        **{argument: form.cleaned_data["text"]},
-                    )
+                    done = decide(submission, request.user, form.cleaned_data)
                 except workflow.TransitionRefused as error:
                     messages.error(request, str(error))
                 else:
-                    messages.success(
-                        request,
-                        f"已告知通讯员：来稿 {submission.number} {Submission.objects.get(pk=pk).stage_label()}。",
-                    )
+                    messages.success(request, done)
             return redirect("admin:bulletin_submission_change", pk)
 
         return view
@@ -263,23 +254,20 @@ class SubmissionAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/bulletin/submission/fees.html", context)
 
-    def send_proof(self, request, pk):
-        if request.method != "POST":
-            return redirect("admin:bulletin_submission_change", pk)
-        submission = visible_object(request, self, pk)
-        form = ProofForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "请填写有效的确认截止日期，如 2026-06-20。")
-        else:
-            try:
-                workflow.send_proof(
-                    submission, by=request.user, due=form.cleaned_data["due"], seen_version=form.cleaned_data["seen"]
-                )
-            except workflow.TransitionRefused as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(request, f"校样已发给通讯员，来稿 {submission.number}。")
-        return redirect("admin:bulletin_submission_change", pk)
+
+def _return(submission, user, data):
+    submission = workflow.return_to_contributor(submission, by=user, comment=data["text"], seen_version=data["seen"])
+    return f"已请通讯员修改来稿 {submission.number}。"
+
+
+def _decline(submission, user, data):
+    submission = workflow.decline(submission, by=user, reason=data["text"], seen_version=data["seen"])
+    return f"来稿 {submission.number} 未采用，已告知通讯员。"
+
+
+def _send_proof(submission, user, data):
+    submission = workflow.send_proof(submission, by=user, due=data["due"], seen_version=data["seen"])
+    return f"校样已发给通讯员，请其在 {submission.proof_due:%-m月%-d日} 前确认（来稿 {submission.number}）。"
 
 
 def _csv(text, name):

@@ -6,32 +6,18 @@ CONTRIBUTORS = "通讯员"
 # Correspondents hold no permission at all: they are never staff, and the portal checks that a
 # submission is theirs, not a permission. The office handles what they send: editors answer
 # submissions and look after units and correspondents; the editor-in-chief also records fees.
-GRANTS = {
-    "编辑": [
-        "view_submission",
-        "change_submission",
-        "view_unit",
-        "add_unit",
-        "change_unit",
-        "view_contributor",
-        "add_contributor",
-        "change_contributor",
-        "view_fee",
-    ],
-    "主编": [
-        "view_submission",
-        "change_submission",
-        "view_unit",
-        "add_unit",
-        "change_unit",
-        "view_contributor",
-        "add_contributor",
-        "change_contributor",
-        "view_fee",
-        "add_fee",
-        "change_fee",
-    ],
-}
+OFFICE = [
+    "view_submission",
+    "change_submission",
+    "view_unit",
+    "add_unit",
+    "change_unit",
+    "view_contributor",
+    "add_contributor",
+    "change_contributor",
+    "view_fee",
+]
+GRANTS = {"编辑": OFFICE, "主编": [*OFFICE, "add_fee", "change_fee"]}
 
 
 def grant(apps, schema_editor):

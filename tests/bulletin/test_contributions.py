@@ -545,3 +545,26 @@ def test_a_revision_may_come_as_a_word_file(portal, wang, newsroom):
     submission.refresh_from_db()
     assert "十月十二日" in submission.article.body
     assert submission.versions.filter(from_office=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_office_answers_from_the_submission_page(portal, wang, editor):
+    submit(portal)
+    submission = piece(wang)
+    office = Client()
+    office.force_login(editor)
+    page = reverse("admin:bulletin_submission_change", args=[submission.pk])
+    returning = reverse("admin:bulletin_submission_return", args=[submission.pk])
+
+    empty = office.post(returning, {"text": "", "seen": submission.version}, follow=True)
+    assert "请写明需要通讯员修改的地方。" in empty.content.decode()
+    done = office.post(returning, {"text": "请补充活动时间。", "seen": submission.version}, follow=True)
+    assert f"已请通讯员修改来稿 {submission.number}。" in done.content.decode()
+    stale = office.post(
+        reverse("admin:bulletin_submission_decline", args=[submission.pk]),
+        {"text": "不用了。", "seen": submission.version},
+        follow=True,
+    )
+    assert "请刷新页面" in stale.content.decode() or "不能再作此决定" in stale.content.decode()
+    assert piece(wang).status == Submission.Status.RETURNED
+    assert office.get(page).status_code == 200
