@@ -323,6 +323,22 @@ def render_issue(issue, layout):
     return Document(html, fingerprint, proof)
 
 
+def article_proof(article):
+    """The PDF of one article as the issue will print it, marked 校样: what its contributor checks."""
+    article.print_photos = [print_photo(photo) for photo in article.photos.all()]
+    article.web_url = seo.absolute_url(article.get_absolute_url())
+    html = render_to_string(
+        "print/article_proof.html",
+        {
+            "article": article,
+            "layout": public_layout(),
+            "stylesheet": stylesheet(),
+            "PERIODICAL_NAME": settings.PERIODICAL_NAME,
+        },
+    )
+    return typeset(html).write_pdf()
+
+
 def print_photo(photo):
     return PrintPhoto(print_image_url(photo.image.name), photo.alt, photo.caption, photo.credit)
 

@@ -8,14 +8,15 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bulletin import workflow
+from bulletin import print_edition, workflow
 from bulletin.docx_import import DocxImportError, read_docx
 from bulletin.models import Submission
 from bulletin.portal.forms import PhotoFormSet, ProofForm, RegistrationForm, RevisionForm, SubmissionForm
@@ -175,6 +176,17 @@ def proof(request, number):
         "contribute/proof.html",
         {"submission": submission, "article": article, "photos": article.photos.all(), "form": form},
     )
+
+
+@contributor_page
+def proof_pdf(request, number):
+    """The proof as the issue prints it, made when asked for."""
+    submission = own_submission(request, number)
+    if submission.proof == Submission.Proof.NONE:
+        raise Http404
+    pdf = print_edition.article_proof(submission.article)
+    disposition = content_disposition_header(False, f"校样-{submission.number}.pdf")
+    return HttpResponse(pdf, content_type="application/pdf", headers={"Content-Disposition": disposition})
 
 
 @contributor_page
