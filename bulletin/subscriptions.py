@@ -16,14 +16,12 @@ of each issue once readers can see it.
   (not yet due, taken back) is not mailed.
 """
 
-import ipaddress
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail, signing
-from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +29,7 @@ from django.utils import timezone
 
 from bulletin import seo
 from bulletin.models import Delivery, Issue, Section, Subscriber, table_of_contents
-from publishing import images, jobs, notify
+from publishing import images, jobs, notify, throttle
 
 CONFIRMATION_DAYS = 7
 CONFIRMATION_SALT = "bulletin.subscriptions.confirm"
@@ -159,32 +157,9 @@ def unsubscribe(subscriber):
 
 
 def within_request_limit(client_address):
-    """Count one subscription request from ``client_address``; False once that address (or, for
-    IPv6, its /64 network, which one household holds) has made ``REQUEST_LIMIT`` in this window.
-
-    Counted in the shared cache (Redis in production). Should the cache fail, requests are let
-    through: the limit keeps the form from being used to mail strangers in bulk, and is not worth
-    refusing readers over.
-    """
-    window = int(REQUEST_WINDOW.total_seconds())
-    key = f"bulletin.subscribe:{_network(client_address)}:{int(timezone.now().timestamp()) // window}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between the two calls
-        count = 1
-        cache.set(key, count, timeout=window)
-    return count is None or count <= REQUEST_LIMIT
-
-
-def _network(client_address):
-    try:
-        address = ipaddress.ip_address(client_address or "")
-    except ValueError:
-        return client_address or "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    """Count one subscription request from ``client_address``; False once its network has made
+    ``REQUEST_LIMIT`` in this window (``publishing.throttle``)."""
+    return throttle.within_limit("bulletin.subscribe", client_address, limit=REQUEST_LIMIT, window=REQUEST_WINDOW)
 
 
 # Mailing an issue ------------------------------------------------------------------------------

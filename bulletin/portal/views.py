@@ -2,6 +2,9 @@
 (``Submission.objects.of(user)``): another's tracking number is a 404, as for one that does not
 exist. Nothing here is cached or indexed."""
 
+from datetime import timedelta
+
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -20,9 +23,12 @@ from bulletin import print_edition, workflow
 from bulletin.docx_import import DocxImportError, read_docx
 from bulletin.models import Submission
 from bulletin.portal.forms import PhotoFormSet, ProofForm, RegistrationForm, RevisionForm, SubmissionForm
-from publishing import media
+from publishing import media, throttle
 
 LOGIN_URL = reverse_lazy("contribute:login")
+# Each registration tells every editor: a form filled in by a script would bury their inbox.
+REGISTRATION_LIMIT = 5
+REGISTRATION_WINDOW = timedelta(days=1)
 
 
 def contributor_page(view):
@@ -221,6 +227,11 @@ def register(request):
     """Self-registration: the account can sign in at once, and submit once the office approves it."""
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if not throttle.within_limit(
+            "bulletin.register", get_client_ip_address(request), limit=REGISTRATION_LIMIT, window=REGISTRATION_WINDOW
+        ):
+            form.add_error(None, f"同一网络每天最多注册{REGISTRATION_LIMIT}个账号，请明天再试或与编辑部联系。")
+            return render(request, "contribute/register.html", {"form": form}, status=429)
         try:
             profile = workflow.register(**form.cleaned_data)
         except workflow.TransitionRefused as error:

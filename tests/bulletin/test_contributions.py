@@ -568,3 +568,18 @@ def test_the_office_answers_from_the_submission_page(portal, wang, editor):
     assert "请刷新页面" in stale.content.decode() or "不能再作此决定" in stale.content.decode()
     assert piece(wang).status == Submission.Status.RETURNED
     assert office.get(page).status_code == 200
+
+
+@pytest.mark.django_db
+def test_registrations_from_one_network_are_limited(client, newsroom):
+    unit = make.unit("东湖区科协")
+    statuses = [
+        client.post(
+            reverse("contribute:register"),
+            {"name": f"注册者{n}", "email": f"r{n}@donghu.example", "unit": unit.pk, "password": "keji-tongxun-2026"},
+        ).status_code
+        for n in range(6)
+    ]
+
+    assert statuses == [302] * 5 + [429]
+    assert Contributor.objects.count() == 5
