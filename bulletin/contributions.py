@@ -58,7 +58,11 @@ def tell_contributors():
     """Mail each contributor whose piece reached a new moment since they were last told; returns
     the tracking numbers told."""
     told = []
-    for pk in Submission.objects.open().values_list("pk", flat=True):
+    # Read in one query; only a piece whose stage moved is locked, asked again and told.
+    moved = [
+        submission.pk for submission in Submission.objects.open().for_list() if submission.stage != submission.told
+    ]
+    for pk in moved:
         with transaction.atomic():
             submission = (
                 Submission.objects.select_for_update(of=("self",))
@@ -67,7 +71,7 @@ def tell_contributors():
             )
             stage = submission.stage
             if stage == submission.told:
-                continue
+                continue  # told by another run meanwhile
             submission.told = stage
             if stage in (Submission.Stage.ACCEPTED, Submission.Stage.PRINTED, Submission.Stage.DECLINED):
                 submission.decided_at = submission.decided_at or timezone.now()

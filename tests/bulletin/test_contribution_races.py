@@ -1,11 +1,17 @@
 """Contributors and the office acting at the same moment, for real on PostgreSQL: two pieces
 sent together get two numbers; two editors answering one piece, or an editor answering while
-its contributor sends a revision, never both land on a state the other did not see."""
+its contributor sends a revision, never both land on a state the other did not see; two workers
+telling contributors at once mail each moment once."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
+from bulletin import contributions, workflow
 from bulletin.models import Submission
 from tests import factories as make
 from tests.bulletin.test_races import INTERLEAVINGS, Browser, race
@@ -114,3 +120,28 @@ def test_a_decline_racing_the_revision_it_did_not_see_is_refused(desks, delays):
     # did not see: it either found the piece still with the contributor, or a newer version.
     assert submission.status == Submission.Status.IN_OFFICE
     assert "十月十二日" in submission.article.body
+
+
+@pytest.mark.parametrize("delays", INTERLEAVINGS)
+def test_two_workers_telling_contributors_at_once_mail_each_moment_once(newsroom, mailoutbox, delays):
+    wang = make.contributor("wang@nanzhou.example")
+    for n in range(3):
+        workflow.submit_piece(by=wang, title=f"来稿{n}", body=BODY, section=make.default_section())
+    Submission.objects.update(told="")  # as if the job queued by the submissions had not run yet
+    mailoutbox.clear()
+    barrier = threading.Barrier(2)
+
+    def worker(delay):
+        try:
+            barrier.wait()
+            time.sleep(delay)
+            contributions.tell_contributors()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        for future in [pool.submit(worker, delay) for delay in delays]:
+            future.result()
+
+    received = sorted(mail.subject for mail in mailoutbox if mail.to == ["wang@nanzhou.example"])
+    assert received == ["【已收到】来稿0", "【已收到】来稿1", "【已收到】来稿2"]
