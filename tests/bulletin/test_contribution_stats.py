@@ -52,12 +52,12 @@ def test_the_statistics_count_each_units_pieces_on_the_demo(chief_client):
 
     units = table(page, "units")
     #                   submitted, accepted, printed, declined
-    assert units["省农学会"][:4] == ["2", "1", "1", "1"]
+    assert units["省农学会"][:4] == ["3", "2", "1", "1"]
     assert units["鹤壁市科协"][:4] == ["3", "0", "0", "0"]
-    assert "投稿 5 篇，录用 1 篇，刊发 1 篇，未采用 1 篇" in page
+    assert "投稿 6 篇，录用 2 篇，刊发 1 篇，未采用 1 篇" in page
     month = timezone.localdate()
-    assert table(page, "months")[f"{month.year}年{month.month}月"][0] == "5"
-    assert sum(int(cells[0]) for cells in table(page, "sections").values()) == 5
+    assert table(page, "months")[f"{month.year}年{month.month}月"][0] == "6"
+    assert sum(int(cells[0]) for cells in table(page, "sections").values()) == 6
     editors = table(page, "editors")
     assert any(cells[3] == "2" for cells in editors.values())  # the demo editor who answered two pieces
 
@@ -72,8 +72,8 @@ def test_the_median_time_to_a_decision_counts_decided_pieces_only(chief_client):
 
     page = chief_client.get(reverse("admin:bulletin_submission_statistics")).content.decode()
 
-    assert decided.count() == 2
-    assert "时间中位数 4.0 天" in page
+    assert decided.count() == 3  # printed, accepted and declined: 2, 6 and 10 days
+    assert "时间中位数 6.0 天" in page
 
 
 @pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_each_table_exports_as_csv_for_the_spreadsheet(chief_client):
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0] == ["供稿单位", "投稿", "录用", "刊发", "未采用", "处理时长中位数（天）"]
-    assert rows[1][:5] == ["省农学会", "2", "1", "1", "1"]
+    assert rows[1][:5] == ["省农学会", "3", "2", "1", "1"]
     editors = chief_client.get(reverse("admin:bulletin_submission_statistics"), {"csv": "editors"})
     assert "退修或不采用" in editors.content.decode()
 

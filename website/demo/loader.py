@@ -58,7 +58,7 @@ def load(*, today=None):
         articles |= _load_articles(spec["articles"], issue=issue, **context)
     articles |= _load_articles(data.news, issue=None, **context)
     _load_events(data.events, today, people=context["people"], articles=articles)
-    _load_contributions(data, office=users["editor"])
+    _load_contributions(data, users=users)
     return [(spec["role"], spec["username"], spec["password"]) for spec in data.users] + [
         ("通讯员", spec["email"], spec["password"]) for spec in data.contributors
     ]
@@ -111,7 +111,7 @@ def _load_users(specs):
     return users
 
 
-def _load_contributions(data, *, office):
+def _load_contributions(data, *, users):
     """The units, their correspondents and their submissions, each sent in and answered through
     the workflow, as the portal and the office would."""
     units = {
@@ -151,10 +151,19 @@ def _load_contributions(data, *, office):
             byline=spec.get("byline", ""),
             note=spec.get("note", ""),
         )
+        office = users["editor"]
         if "returned" in spec:
             workflow.return_to_contributor(submission, by=office, comment=spec["returned"])
         if "declined" in spec:
             workflow.decline(submission, by=office, reason=spec["declined"])
+        if "issue" in spec:
+            article = submission.article
+            article.issue = Issue.objects.get(year=spec["issue"][0], number=spec["issue"][1])
+            article.save()
+            _assign(article, {"editor": "editor"}, users)
+            _review(article, until=PublicationStatus.APPROVED, users=users)
+        if spec.get("proof"):
+            workflow.send_proof(submission, by=office)
 
 
 def _load_people(specs):
