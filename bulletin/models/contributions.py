@@ -214,7 +214,7 @@ class Submission(models.Model):
         """The stage as shown to the contributor: 已录用 names the issue it will appear in."""
         stage = stage or self.stage
         if stage == self.Stage.ACCEPTED and self.article.issue_id:
-            return f"已录用——{self.article.issue}"
+            return f"已录用——{self.article.issue.short_name}"
         return stage.label
 
     @property

@@ -330,7 +330,7 @@ def test_each_moment_reaches_the_contributor_once_by_mail(portal, wang, newsroom
         "【已收到】",
         "【编辑中】",
         "【审核中】",
-        f"【已录用——{draft_issue}】",
+        f"【已录用——{draft_issue.short_name}】",
         "【已刊发】",
     ]
     printed = to(mailoutbox, "wang@nanzhou.example")[-1].body
