@@ -2,6 +2,7 @@
 (``Submission.objects.of(user)``): another's tracking number is a 404, as for one that does not
 exist. Nothing here is cached or indexed."""
 
+import functools
 from datetime import timedelta
 
 from axes.helpers import get_client_ip_address
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,17 +36,17 @@ REGISTRATION_WINDOW = timedelta(days=1)
 def contributor_page(view):
     """Only for a signed-in contributor; never cached or indexed."""
 
+    @functools.wraps(view)
     @never_cache
     def page(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"{LOGIN_URL}?next={request.path}")
+            return redirect_to_login(request.get_full_path(), LOGIN_URL)
         if getattr(request.user, "contributor", None) is None or request.user.is_staff:
             raise PermissionDenied("这是通讯员的投稿页面。编辑部人员请在后台处理来稿。")
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    page.__name__, page.__doc__ = view.__name__, view.__doc__
     return page
 
 
