@@ -82,38 +82,37 @@ def submit(request):
     form = SubmissionForm(request.POST or None, request.FILES or None)
     photos = PhotoFormSet(request.POST or None, request.FILES or None, prefix="photos")
     if request.method == "POST" and form.is_valid() and photos.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["documents"]:
-                submitted = workflow.submit_documents(
-                    data["documents"], by=request.user, section=data["section"], note=data["note"]
-                )
-            else:
-                attached = [
-                    (photo["image"], photo["caption"], photo["credit"])
-                    for photo in photos.cleaned_data
-                    if photo.get("image")
-                ]
-                submitted = [
-                    workflow.submit_piece(
-                        by=request.user,
-                        title=data["title"],
-                        body=data["body"],
-                        section=data["section"],
-                        byline=data["byline"],
-                        note=data["note"],
-                        photos=attached,
-                    )
-                ]
-        except DocxImportError as error:
-            form.add_error("documents", str(error))
-        except workflow.TransitionRefused as error:
-            form.add_error(None, str(error))
+        attached = [(p["image"], p["caption"], p["credit"]) for p in photos.cleaned_data if p.get("image")]
+        if form.cleaned_data["documents"] and attached:
+            form.add_error("documents", "上传 Word 文件时，请把图片和图片说明放在文件中，不要另外上传。")
         else:
-            numbers = "、".join(submission.number for submission in submitted)
-            messages.success(request, f"投稿成功，稿号 {numbers}。编辑部处理时，您会收到邮件。")
-            return redirect("contribute:list")
+            try:
+                submitted = _send_in(request.user, form.cleaned_data, attached)
+            except DocxImportError as error:
+                form.add_error("documents", str(error))
+            except workflow.TransitionRefused as error:
+                form.add_error(None, str(error))
+            else:
+                numbers = "、".join(submission.number for submission in submitted)
+                messages.success(request, f"投稿成功，稿号 {numbers}。编辑部处理时，您会收到邮件。")
+                return redirect("contribute:list")
     return render(request, "contribute/submit.html", {"form": form, "photos": photos})
+
+
+def _send_in(user, data, photos):
+    """The submissions the form's data makes: one per Word file, or the piece written in the form."""
+    if data["documents"]:
+        return workflow.submit_documents(data["documents"], by=user, section=data["section"], note=data["note"])
+    piece = workflow.submit_piece(
+        by=user,
+        title=data["title"],
+        body=data["body"],
+        section=data["section"],
+        byline=data["byline"],
+        note=data["note"],
+        photos=photos,
+    )
+    return [piece]
 
 
 @contributor_page

@@ -583,3 +583,18 @@ def test_registrations_from_one_network_are_limited(client, newsroom):
 
     assert statuses == [302] * 5 + [429]
     assert Contributor.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_photos_beside_word_files_are_refused_rather_than_dropped(portal):
+    response = submit(
+        portal,
+        title="",
+        body="",
+        documents=[make.docx_upload("一.docx")],
+        **{"photos-TOTAL_FORMS": "1", "photos-0-image": make.image_upload("lab.jpg")},
+    )
+
+    assert response.status_code == 200
+    assert "请把图片和图片说明放在文件中" in response.content.decode()
+    assert not Submission.objects.exists()
