@@ -8,10 +8,12 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletin import contributions
+from bulletin import contributions, workflow
 from bulletin.models import Fee, Section, Submission, character_count, fee_due
 from tests import factories as make
 from website import demo
@@ -123,3 +125,18 @@ def test_only_the_office_sees_the_figures(loaded, client):
     assert client.get(reverse("admin:bulletin_submission_fees")).status_code == 200
     client.force_login(make.contributor())
     assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_figures_take_the_same_queries_however_many_pieces(chief_client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert chief_client.get(reverse("admin:bulletin_submission_statistics")).status_code == 200
+        return len(captured)
+
+    before = queries()
+    author = make.contributor("more@unit.example", unit_name="西江市科协")
+    for n in range(5):
+        workflow.submit_piece(by=author, title=f"又一篇来稿{n}", body="<p>正文。</p>", section=make.default_section())
+
+    assert queries() == before
