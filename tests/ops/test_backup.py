@@ -33,7 +33,7 @@ def migrated_database(transactional_db):
     """
     for name, slug, order, description in SECTIONS:
         Section.objects.get_or_create(name=name, defaults={"slug": slug, "order": order, "description": description})
-    for role in (make.EDITOR, make.REVIEWER, make.CHIEF_EDITOR):
+    for role in (make.EDITOR, make.REVIEWER, make.CHIEF_EDITOR, make.CONTRIBUTORS):
         make.group(role)
     make.review_stages()
 
