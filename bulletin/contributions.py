@@ -8,8 +8,10 @@ every open piece with what its contributor was last told (``Submission.told``), 
 difference on the locked row and mails it: two workers never tell the same moment twice, and a
 moment missed by a crash is told by the next run (a periodic job runs it too).
 
-The office hears of what contributors do (a new piece, a revision, a proof answered) in its
-inbox (我的通知) and by mail: the piece's responsible editor if it has one, else every editor.
+The office hears of what contributors do (a new piece, a revision, a proof answered, a
+registration) in its inbox (我的通知) and by mail: the piece's responsible editor if it has one,
+else every editor. Correspondents hear of their accounts too: the invitation with its link to
+set a password, and the office's decision on a registration.
 """
 
 from datetime import timedelta
