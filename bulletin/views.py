@@ -74,7 +74,7 @@ def media_file(request, name):
     """An uploaded file nginx did not find in the public tree (``publishing.media``).
 
     Staff who may see its content get it, and so does an expert reading a share link's preview
-    that shows it. Readers get it once its content is theirs to see (and nginx from then on), a
+    that shows it, and the correspondent whose piece shows it. Readers get it once its content is theirs to see (and nginx from then on), a
     404 until then, as for a file that does not exist.
     """
     if not media.stored_file(name):
@@ -82,11 +82,29 @@ def media_file(request, name):
     if media.is_linked(name):  # what nginx answers itself; here in development and tests
         return media.response(name, public=True)
     original = images.original_of(name)
-    if media.may_preview(request.user, original) or shown_by_share_link(request, original):
+    if (
+        media.may_preview(request.user, original)
+        or shown_by_share_link(request, original)
+        or shown_to_its_contributor(request.user, original)
+    ):
         return media.response(name, public=False)
     if original in media.settle({original}):
         return media.response(name, public=True)
     raise Http404
+
+
+def shown_to_its_contributor(user, name):
+    """Whether ``user`` is the correspondent who sent in a piece that shows the image ``name``
+    (one of its photos, or an image the office put into its text): they read their own piece,
+    its proof included, before readers do."""
+    if not user.is_authenticated or user.is_staff:
+        return False
+    theirs = Article.objects.filter(submission__contributor=user)
+    if ArticlePhoto.objects.filter(article__in=theirs, image=name).exists():
+        return True
+    return any(
+        name in media.images_in(body) for body in theirs.filter(body__contains=name).values_list("body", flat=True)
+    )
 
 
 def shown_by_share_link(request, name):

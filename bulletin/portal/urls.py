@@ -26,7 +26,6 @@ urlpatterns = [
     path("<tracking:number>/revise/", views.revise, name="revise"),
     path("<tracking:number>/proof/", views.proof, name="proof"),
     path("<tracking:number>/proof.pdf", views.proof_pdf, name="proof-pdf"),
-    path("<tracking:number>/photos/<int:pk>/", views.photo, name="photo"),
     path("guide/", views.guide, name="guide"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.logout, name="logout"),

@@ -25,7 +25,7 @@ from bulletin import print_edition, workflow
 from bulletin.docx_import import DocxImportError, read_docx
 from bulletin.models import Submission
 from bulletin.portal.forms import PhotoFormSet, ProofForm, RegistrationForm, RevisionForm, SubmissionForm
-from publishing import media, throttle
+from publishing import throttle
 
 LOGIN_URL = reverse_lazy("contribute:login")
 # Each registration tells every editor: a form filled in by a script would bury their inbox.
@@ -194,14 +194,6 @@ def proof_pdf(request, number):
     pdf = print_edition.article_proof(submission.article)
     disposition = content_disposition_header(False, f"校样-{submission.number}.pdf")
     return HttpResponse(pdf, content_type="application/pdf", headers={"Content-Disposition": disposition})
-
-
-@contributor_page
-def photo(request, number, pk):
-    """A photo of the contributor's own piece, which readers cannot see before it is published."""
-    submission = own_submission(request, number)
-    image = get_object_or_404(submission.article.photos, pk=pk).image
-    return media.response(image.name, public=False)
 
 
 def guide(request):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bulletin import contributions, workflow
 from bulletin.models import Article, Contributor, Submission
+from publishing import images
 from publishing.models import Notification
 from tests import factories as make
 
@@ -188,7 +189,7 @@ def test_a_contributor_never_sees_another_contributors_piece(client, wang):
 
     client.force_login(wang)
     assert client.get(reverse("contribute:detail", args=[theirs.number])).status_code == 404
-    assert client.get(reverse("contribute:photo", args=[theirs.number, photo.pk])).status_code == 404
+    assert client.get(photo.image.url).status_code == 404
     assert "北山市的来稿" not in client.get(reverse("contribute:list")).content.decode()
 
 
@@ -598,3 +599,24 @@ def test_photos_beside_word_files_are_refused_rather_than_dropped(portal):
     assert response.status_code == 200
     assert "请把图片和图片说明放在文件中" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_contributor_sees_the_images_of_their_own_unpublished_piece_only(portal, wang, client):
+    submit(
+        portal,
+        **{"photos-TOTAL_FORMS": "1", "photos-0-image": make.image_upload("lab.jpg"), "photos-0-caption": "做实验"},
+    )
+    article = piece(wang).article
+    inserted = "/media/" + images.store_image(make.image_upload("field.jpg", size=(800, 600)))
+    article.body += f'<figure class="image"><img src="{inserted}" alt="田间"></figure>'
+    article.save()
+    photo = article.photos.get().image.url
+
+    assert portal.get(photo).status_code == 200
+    assert portal.get(inserted).status_code == 200
+    other = Client()
+    other.force_login(make.contributor("li@beishan.example", unit_name="北山市科协"))
+    assert other.get(photo).status_code == 404
+    assert other.get(inserted).status_code == 404
+    assert Client().get(photo).status_code == 404
