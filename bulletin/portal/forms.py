@@ -34,7 +34,7 @@ class RegistrationForm(forms.Form):
         label="密码",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="至少 10 位，不要只用数字",
+        help_text="至少 8 位，不要只用数字，也不要用常见的密码",
         error_messages={"required": "请设置密码。"},
     )
 
