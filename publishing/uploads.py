@@ -1,4 +1,7 @@
-"""Checks on uploaded files beyond their names: what a file claims to be, it must be."""
+"""Uploaded files: checks beyond their names (what a file claims to be, it must be), and the files
+stored by work that then fails, removed again."""
+
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 
@@ -10,3 +13,16 @@ def validate_pdf(upload):
     upload.seek(0)
     if header != b"%PDF-":
         raise ValidationError("这不是有效的 PDF 文件，请上传印刷版导出的 PDF。", code="invalid_pdf")
+
+
+@contextmanager
+def removed_on_failure():
+    """A list for the ``(storage, name)`` of each file the block stores: if the block raises, they
+    are deleted again. The transaction it ran in takes back its rows, never the files they named."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for storage, name in stored:
+            storage.delete(name)
+        raise

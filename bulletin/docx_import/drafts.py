@@ -10,6 +10,7 @@ from django.db import transaction
 from bulletin.docx_import.reading import read_all
 from bulletin.models import Article, ArticlePerson, ArticlePhoto
 from people.models import Person
+from publishing import uploads
 
 
 @dataclass
@@ -54,15 +55,8 @@ def import_articles(files, *, issue, section, by):
 
 def create_drafts(imported, *, issue, section, by):
     """Create one draft per :class:`ImportedArticle`, with its authors and photos."""
-    saved_files = []
-    try:
-        with transaction.atomic():
-            return _create_drafts(imported, issue=issue, section=section, by=by, saved_files=saved_files)
-    except BaseException:
-        # The rows are rolled back; the photo files written to storage have to go by hand.
-        for storage, name in saved_files:
-            storage.delete(name)
-        raise
+    with uploads.removed_on_failure() as saved_files, transaction.atomic():
+        return _create_drafts(imported, issue=issue, section=section, by=by, saved_files=saved_files)
 
 
 def _create_drafts(imported, *, issue, section, by, saved_files):

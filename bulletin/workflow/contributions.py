@@ -19,6 +19,7 @@ from bulletin.docx_import import create_drafts, read_all
 from bulletin.models import Article, ArticlePhoto, Contributor, Submission, SubmissionVersion
 from bulletin.workflow.rules import TransitionRefused
 from bulletin.workflow.state import lock, log
+from publishing import uploads
 from publishing.models import PublicationStatus as S
 
 OFFICE_PERMISSION = "bulletin.change_submission"
@@ -40,25 +41,20 @@ def contributor_refusal(user):
     return None
 
 
-@transaction.atomic
 def submit_piece(*, by, title, body, section, note="", byline="", photos=()):
     """A piece written in the portal's form becomes a draft in the office's queue, credited to the
     contributor's unit. ``photos`` are (image file, caption, credit) triples, checked by the form."""
     _require_contributor(by)
-    article = Article(
-        section=section,
-        title=title,
-        byline=byline,
-        body=body,
-        contributor=by.contributor.unit.name,
-    )
-    article._history_user = by
-    article.save()
-    for n, (image, caption, credit) in enumerate(photos):
-        ArticlePhoto.objects.create(
-            article=article, image=image, alt=caption or title, caption=caption, credit=credit, position=n
-        )
-    return record_submission(article, by=by, section=section, note=note)
+    with uploads.removed_on_failure() as stored, transaction.atomic():
+        article = Article(section=section, title=title, byline=byline, body=body, contributor=by.contributor.unit.name)
+        article._history_user = by
+        article.save()
+        for n, (image, caption, credit) in enumerate(photos):
+            photo = ArticlePhoto.objects.create(
+                article=article, image=image, alt=caption or title, caption=caption, credit=credit, position=n
+            )
+            stored.append((photo.image.storage, photo.image.name))
+        return record_submission(article, by=by, section=section, note=note)
 
 
 @transaction.atomic

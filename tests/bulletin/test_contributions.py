@@ -620,3 +620,23 @@ def test_the_contributor_sees_the_images_of_their_own_unpublished_piece_only(por
     assert other.get(photo).status_code == 404
     assert other.get(inserted).status_code == 404
     assert Client().get(photo).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_submission_that_fails_leaves_no_photo_in_storage(wang, media_root, monkeypatch):
+    def broken(*args, **kwargs):
+        raise workflow.TransitionRefused("稿号已用完")
+
+    monkeypatch.setattr("bulletin.workflow.contributions.record_submission", broken)
+
+    with pytest.raises(workflow.TransitionRefused):
+        workflow.submit_piece(
+            by=wang,
+            title="科学实验走进乡村课堂",
+            body=BODY,
+            section=make.default_section(),
+            photos=[(make.image_upload("lab.jpg"), "做实验", "")],
+        )
+
+    assert not Article.objects.exists()
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
