@@ -48,11 +48,6 @@ class Unit(models.Model):
         return self.name
 
 
-class ContributorQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(status=Contributor.Status.APPROVED, user__is_active=True, unit__active=True)
-
-
 class Contributor(models.Model):
     """A correspondent (通讯员): a user outside the office who submits pieces for their unit.
 
@@ -81,8 +76,6 @@ class Contributor(models.Model):
     )
     created_at = models.DateTimeField("注册时间", auto_now_add=True)
 
-    objects = ContributorQuerySet.as_manager()
-
     class Meta:
         verbose_name = "通讯员"
         verbose_name_plural = "通讯员"
@@ -91,10 +84,6 @@ class Contributor(models.Model):
     def __str__(self):
         name = self.user.get_full_name() or self.user.get_username()
         return f"{name}（{self.unit}）"
-
-    @property
-    def may_submit(self):
-        return self.status == self.Status.APPROVED and self.user.is_active and self.unit.active
 
 
 class SubmissionQuerySet(models.QuerySet):
