@@ -113,10 +113,15 @@ class DocxImportMixin:
         """Step two: what was recognised in each file, as a form to correct; posting it creates the drafts."""
         self._require_add_permission(request)
         staged = staging.staged_for(token, request.user)
-        if staged is None:
+        try:
+            if staged is None:
+                raise staging.StagingGone(token)
+            imported = staging.read_staged(staged)
+        except (staging.StagingGone, FileNotFoundError):
+            # Its files go once the batch is created or cancelled, which another request may have
+            # done since this one found it.
             messages.warning(request, "这批文件已经导入或已经取消，没有再创建稿件。")
             return redirect("admin:bulletin_article_import")
-        imported = staging.read_staged(staged)
         formset = docx_review_formset(imported, request.POST if request.method == "POST" else None)
         if formset.is_valid():
             try:

@@ -636,6 +636,21 @@ def test_cancelling_deletes_the_uploaded_files(staff_client, read_page, section,
     assert not Article.objects.exists()
 
 
+def test_a_batch_whose_files_went_while_the_page_was_on_its_way_is_reported_gone(
+    staff_client, read_page, section, media_root
+):
+    # Another request created (or cancelled) the batch between this one finding it and reading it.
+    review_url = upload(staff_client, [make.docx_upload()], section)
+    data = review_form(staff_client, read_page, review_url)
+    for path in staged_files(media_root):
+        path.unlink()
+
+    response = staff_client.post(review_url, data)
+
+    assert response.status_code == 302 and response["Location"] == IMPORT_URL
+    assert not Article.objects.exists()
+
+
 def test_another_user_s_staged_import_is_refused(client, staff_client, read_page, section, media_root):
     review_url = upload(staff_client, [make.docx_upload()], section)
     data = review_form(staff_client, read_page, review_url)
