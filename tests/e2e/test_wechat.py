@@ -244,6 +244,8 @@ def test_the_copy_button_puts_the_article_on_the_clipboard_as_styled_html(live_s
     log_in(page, live_server, "bianji", reverse("admin:bulletin_article_change", args=[article.pk]))
 
     page.get_by_role("link", name="复制到公众号").click()
+    # The button's script is deferred: pressed before the page has loaded, the press does nothing.
+    page.wait_for_url(re.compile(r"/wechat/$"), wait_until="load")
     page.get_by_role("button", name="复制").click()
 
     expect(page.get_by_role("status")).to_have_text(re.compile("^已复制"))
