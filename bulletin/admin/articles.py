@@ -92,6 +92,25 @@ class RevisionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SourceFilter(admin.SimpleListFilter):
+    """Pieces the units sent in (来稿), by their answer, beside what the office wrote itself."""
+
+    title = "来源"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [("office", "编辑部稿件"), ("contributed", "来稿"), ("declined", "未采用的来稿")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "office":
+            return queryset.filter(submission__isnull=True)
+        if self.value() == "contributed":
+            return queryset.filter(submission__isnull=False).exclude(submission__status=Submission.Status.DECLINED)
+        if self.value() == "declined":
+            return queryset.filter(submission__status=Submission.Status.DECLINED)
+        return queryset
+
+
 class IssueFilter(admin.SimpleListFilter):
     """The issues of the year chosen in the filter beside it (else of the latest year): a list of
     every issue in the archive would weigh down every change list page."""
@@ -130,7 +149,7 @@ class ArticleAdmin(DocxImportMixin, WorkflowAdminMixin, SimpleHistoryAdmin):
         "review_stage",
         "updated_by",
     ]
-    list_filter = ["status", RevisionFilter, "review_stage", "section", "issue__year", IssueFilter]
+    list_filter = ["status", RevisionFilter, SourceFilter, "review_stage", "section", "issue__year", IssueFilter]
     list_select_related = ["issue", "section", "updated_by", "review_stage"]
     search_fields = ["title", "subtitle", "kicker", "byline", "contributor", "summary"]
     date_hierarchy = "published_at"

@@ -640,3 +640,21 @@ def test_a_submission_that_fails_leaves_no_photo_in_storage(wang, media_root, mo
 
     assert not Article.objects.exists()
     assert [path for path in media_root.rglob("*") if path.is_file()] == []
+
+
+@pytest.mark.django_db
+def test_the_article_list_tells_contributed_pieces_and_declined_ones_apart(portal, wang, newsroom, editor):
+    submit(portal, title="学校科普周活动")
+    submit(portal, title="湿地观鸟活动")
+    workflow.decline(Submission.objects.get(article__title="湿地观鸟活动"), by=newsroom.author, reason="题材重复。")
+    make.draft(by=editor, title="常委会议召开")
+    office = Client()
+    office.force_login(editor)
+
+    def listed(source):
+        page = office.get(reverse("admin:bulletin_article_changelist"), {"source": source})
+        return {title for title in ("学校科普周活动", "湿地观鸟活动", "常委会议召开") if title in page.content.decode()}
+
+    assert listed("contributed") == {"学校科普周活动"}
+    assert listed("declined") == {"湿地观鸟活动"}
+    assert listed("office") == {"常委会议召开"}
