@@ -32,15 +32,11 @@ from publishing.sanitize import clean_line
 EDITORS = "编辑"
 
 
-def announce_on_commit():
-    """Tell contributors what changed, once this transaction commits (queued as one job)."""
-    jobs.enqueue_on_commit(announce)
-
-
 def announce_if_contributed(article):
-    """:func:`announce_on_commit` if ``article`` came from a contributor."""
+    """If ``article`` came from a contributor, tell contributors what changed once this
+    transaction commits (one job however many changes queue it)."""
     if Submission.objects.filter(article_id=article.pk).exists():
-        announce_on_commit()
+        jobs.enqueue_on_commit(announce)
 
 
 @jobs.job(attempts=3, backoff=timedelta(minutes=1))

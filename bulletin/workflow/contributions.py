@@ -3,7 +3,8 @@ and the contributor's (a revised version, the proof confirmed or corrected).
 
 Each is a function that checks who acts and the state they saw on the locked submission, changes
 it, logs it on the article (the office's record of the piece) and, once committed, tells the
-other side: the contributor through ``bulletin.contributions``, the office in its inbox and by mail.
+other side: the office in its inbox and by mail, the contributor through the log itself (every
+logged change of a contributed article queues ``bulletin.contributions.announce``).
 """
 
 from datetime import timedelta
@@ -136,7 +137,6 @@ def record_submission(article, *, by, section, note=""):
     SubmissionVersion.objects.create(submission=submission, number=1, title=article.title, body=article.body)
     log(article, "contribute", S.DRAFT, S.DRAFT, by=by, comment=f"来稿，稿号 {submission.number}")
     contributions.office_hears(submission, f"收到{submission.unit}的来稿")
-    contributions.announce_on_commit()
     return submission
 
 
@@ -172,7 +172,6 @@ def return_to_contributor(submission, *, by, comment, seen_version=None):
     )
     _save(submission, "status", "answer")
     log(article, "return_piece", article.status, article.status, by=by, comment=submission.answer)
-    contributions.announce_on_commit()
     return submission
 
 
@@ -185,7 +184,6 @@ def decline(submission, *, by, reason, seen_version=None):
     submission.decided_at = submission.decided_at or timezone.now()
     _save(submission, "status", "answer", "decided_at")
     log(article, "decline_piece", article.status, article.status, by=by, comment=submission.answer)
-    contributions.announce_on_commit()
     return submission
 
 
@@ -224,7 +222,6 @@ def revise_piece(submission, *, by, title, body, note=""):
     _save(submission, "status", "note")
     log(article, "revise_piece", article.status, article.status, by=by, comment=f"通讯员上传了第{number}稿")
     contributions.office_hears(submission, f"通讯员上传了第{number}稿")
-    contributions.announce_on_commit()
     return submission
 
 
