@@ -3,7 +3,6 @@ a revision, and the answer to a proof."""
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
-from django.db.models import Q
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from bulletin.docx_import import MAX_FILE_MB
@@ -37,12 +36,6 @@ class RegistrationForm(forms.Form):
         help_text="至少 8 位，不要只用数字，也不要用常见的密码",
         error_messages={"required": "请设置密码。"},
     )
-
-    def clean_email(self):
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"]).lower()
-        if get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
-            raise forms.ValidationError("这个邮箱已经注册过。忘记密码请使用“找回密码”。")
-        return email
 
     def clean(self):
         cleaned = super().clean()

@@ -100,7 +100,7 @@ def _account(*, name, email, password, unit, phone):
     """A correspondent's account, signed in with its email: never staff, in the 通讯员 group."""
     email = get_user_model().objects.normalize_email(email).lower()
     if get_user_model().objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
-        raise TransitionRefused(f"{email} 已经有账号了。")
+        raise TransitionRefused(f"{email} 已经有账号了。忘记密码可在登录页点“忘记密码”找回。")
     # Without a password (an invitation), the account cannot sign in until its owner sets one.
     user = get_user_model().objects.create_user(username=email, email=email, password=password, first_name=name)
     user.groups.add(Group.objects.get(name=CONTRIBUTORS))

@@ -658,3 +658,20 @@ def test_the_article_list_tells_contributed_pieces_and_declined_ones_apart(porta
     assert listed("contributed") == {"学校科普周活动"}
     assert listed("declined") == {"湿地观鸟活动"}
     assert listed("office") == {"常委会议召开"}
+
+
+@pytest.mark.django_db
+def test_registering_an_address_that_has_an_account_is_refused_in_chinese(client, wang):
+    response = client.post(
+        reverse("contribute:register"),
+        {
+            "name": "王明",
+            "email": "Wang@Nanzhou.example",
+            "unit": make.unit("东湖区科协").pk,
+            "password": "keji-tongxun-2026",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "已经有账号了" in response.content.decode() and "忘记密码" in response.content.decode()
+    assert Contributor.objects.count() == 1
