@@ -3,6 +3,7 @@ a revision, and the answer to a proof."""
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordResetForm
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from bulletin.docx_import import MAX_FILE_MB
@@ -46,6 +47,16 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned
+
+
+class PasswordForm(PasswordResetForm):
+    """The portal's 忘记密码: for correspondents only, those invited who have not yet set a password
+    included (their invitation's link may have expired). Staff reset theirs in the admin's way."""
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(
+            email__iexact=email, is_active=True, is_staff=False, contributor__isnull=False
+        )
 
 
 class MultipleFileInput(forms.ClearableFileInput):

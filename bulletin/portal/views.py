@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from bulletin import print_edition, workflow
 from bulletin.docx_import import DocxImportError, read_docx
 from bulletin.models import Submission
-from bulletin.portal.forms import PhotoFormSet, ProofForm, RegistrationForm, RevisionForm, SubmissionForm
+from bulletin.portal.forms import PasswordForm, PhotoFormSet, ProofForm, RegistrationForm, RevisionForm, SubmissionForm
 from publishing import throttle
 
 LOGIN_URL = reverse_lazy("contribute:login")
@@ -252,6 +252,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 @method_decorator(never_cache, name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordForm
     template_name = "contribute/password_reset.html"
     email_template_name = "contribute/mail/password_reset.txt"
     subject_template_name = "contribute/mail/password_reset_subject.txt"

@@ -675,3 +675,18 @@ def test_registering_an_address_that_has_an_account_is_refused_in_chinese(client
     assert response.status_code == 200
     assert "已经有账号了" in response.content.decode() and "忘记密码" in response.content.decode()
     assert Contributor.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_forgetting_the_password_mails_correspondents_only_the_invited_too(client, newsroom, mailoutbox, committed):
+    with committed():
+        workflow.invite(by=newsroom.author, name="陈林", email="chen@xijiang.example", unit=make.unit("西江市科协"))
+    mailoutbox.clear()
+
+    for address in ("chen@xijiang.example", "author@kexie.example"):
+        response = client.post(reverse("contribute:password-reset"), {"email": address})
+        assert response.status_code == 302
+
+    [mail] = mailoutbox
+    assert mail.to == ["chen@xijiang.example"]
+    assert "/contribute/password/" in mail.body and mail.subject.startswith("【设置密码】")
