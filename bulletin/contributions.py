@@ -124,12 +124,12 @@ def office_hears(submission, what):
         office = get_user_model().objects.filter(groups__name=EDITORS, is_staff=True)
     office = office.filter(is_active=True)
     message = f"{what}：《{article.title}》（稿号 {submission.number}，{submission.unit}）"
-    url = reverse("admin:bulletin_submission_change", args=[submission.pk])
-    notify.inbox(office.values_list("pk", flat=True), message, url)
-    emails = sorted(set(office.exclude(email="").values_list("email", flat=True)))
-    if emails:
-        body = f"{message}\n\n在编辑部后台查看：{_site(url)}\n\n——{settings.PERIODICAL_NAME}编辑部"
-        jobs.enqueue_on_commit(notify.deliver, clean_line(f"【来稿】{article.title}"), body, emails)
+    notify.inbox(
+        office.values_list("pk", flat=True), message, reverse("admin:bulletin_submission_change", args=[submission.pk])
+    )
+    notify.mail_about(
+        list(office.exclude(email="").values_list("email", flat=True)), f"【来稿】{article.title}", message, submission
+    )
 
 
 def office_hears_of_registration(profile):

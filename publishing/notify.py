@@ -26,7 +26,7 @@ def awaiting_review(obj):
     named = obj.named_reviewer(obj.review_stage)
     if named is not None:
         inbox([named.pk], f"{_kind(obj)}《{obj}》已进入“{obj.review_stage}”环节，指定由您审核", _admin_url(obj))
-    _send(
+    mail_about(
         _reviewers(obj, named),
         f"【待审】{_kind(obj)}《{obj}》等待{obj.review_stage}",
         f"《{obj}》已进入“{obj.review_stage}”环节，请您审核。",
@@ -47,12 +47,14 @@ def _reviewers(obj, named):
 
 
 def approved(obj):
-    _send(_author(obj), f"【已通过】{_kind(obj)}《{obj}》审核通过", f"《{obj}》已通过全部审核环节，等待发布。", obj)
+    mail_about(
+        _author(obj), f"【已通过】{_kind(obj)}《{obj}》审核通过", f"《{obj}》已通过全部审核环节，等待发布。", obj
+    )
 
 
 def sent_back(obj):
     decision = obj.workflow_log.order_by("-at", "-pk").first()
-    _send(
+    mail_about(
         _author(obj),
         f"【退回修改】{_kind(obj)}《{obj}》被退回",
         f"《{obj}》被{full_name(decision.actor)}退回修改。\n\n审核意见：{decision.comment}",
@@ -66,14 +68,14 @@ def published(obj):
         text = f"《{obj}》已定时发布，读者将从 {when} 起在网站上看到。"
     else:
         text = f"《{obj}》已发布，读者可以在网站上看到了。"
-    _send(_author(obj), f"【已发布】{_kind(obj)}《{obj}》已发布", text, obj)
+    mail_about(_author(obj), f"【已发布】{_kind(obj)}《{obj}》已发布", text, obj)
 
 
 def assigned(obj, *, to, what, by):
     """Tell ``to`` that ``by`` gave them work on ``obj`` (``what``), in the admin and by mail."""
     message = f"{full_name(by)}：{what}——{_kind(obj)}《{obj}》"
     inbox([to.pk], message, _admin_url(obj))
-    _send([to.email] if to.email and to.is_active else [], f"【分工】{_kind(obj)}《{obj}》", message + "。", obj)
+    mail_about([to.email] if to.email and to.is_active else [], f"【分工】{_kind(obj)}《{obj}》", message + "。", obj)
 
 
 def commented(obj, comment, *, recipients, by):
@@ -85,7 +87,7 @@ def commented(obj, comment, *, recipients, by):
     inbox(recipients, message, _admin_url(obj) + "#comments")
     quoted = f"引用原文：“{comment.quote}”\n\n" if comment.quote else ""
     emails = get_user_model().objects.filter(pk__in=recipients, is_active=True).exclude(email="")
-    _send(
+    mail_about(
         list(emails.values_list("email", flat=True)),
         f"【批注】{_kind(obj)}《{obj}》",
         f"{message}：\n\n{quoted}{comment.text}",
@@ -133,7 +135,9 @@ def _kind(obj):
     return obj._meta.verbose_name
 
 
-def _send(recipients, subject, text, obj):
+def mail_about(recipients, subject, text, obj):
+    """Queue ``text`` to ``recipients`` (addresses), signed by the office, with the address of ``obj``'s
+    admin page."""
     if not recipients:
         return
     link = settings.SITE_URL.rstrip("/") + _admin_url(obj)
