@@ -60,6 +60,14 @@ def own_submission(request, number):
     )
 
 
+def with_proof(request, number):
+    """:func:`own_submission`, if the office has sent its proof; else 404."""
+    submission = own_submission(request, number)
+    if submission.proof == Submission.Proof.NONE:
+        raise Http404
+    return submission
+
+
 @contributor_page
 def submission_list(request):
     submissions = Submission.objects.of(request.user).for_list()
@@ -160,9 +168,7 @@ def revise(request, number):
 
 @contributor_page
 def proof(request, number):
-    submission = own_submission(request, number)
-    if submission.proof == Submission.Proof.NONE:
-        raise Http404
+    submission = with_proof(request, number)
     form = ProofForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wants_changes = request.POST.get("answer") == "corrections"
@@ -188,9 +194,7 @@ def proof(request, number):
 @contributor_page
 def proof_pdf(request, number):
     """The proof as the issue prints it, made when asked for."""
-    submission = own_submission(request, number)
-    if submission.proof == Submission.Proof.NONE:
-        raise Http404
+    submission = with_proof(request, number)
     pdf = print_edition.article_proof(submission.article)
     disposition = content_disposition_header(False, f"校样-{submission.number}.pdf")
     return HttpResponse(pdf, content_type="application/pdf", headers={"Content-Disposition": disposition})
