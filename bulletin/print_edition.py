@@ -176,11 +176,11 @@ def build_print(edition_id):
 def public_edition(issue):
     """The stored PDF readers may download for ``issue`` (a released one), or None."""
     layout = public_layout()
-    return (
-        IssuePrint.objects.filter(issue=issue, paper=layout.paper, recorded_pages=layout.recorded_pages, proof=False)
-        .exclude(file="")
-        .first()
-    )
+    editions = IssuePrint.objects.filter(
+        issue=issue, paper=layout.paper, recorded_pages=layout.recorded_pages, proof=False
+    ).exclude(file="")
+    # One at most (the layout is unique per issue): the default order would join the issue to sort it.
+    return editions.order_by().first()
 
 
 def file_name(edition):
