@@ -52,7 +52,8 @@ class PersonDetailView(DetailView):
         pagecache.depends_on(self.request, pagecache.tag(person))
         # The periodical's articles reach people through the relation they declare (ArticlePerson,
         # ``person.article_links``); this page reads it and imports nothing of the periodical.
-        roles = person.article_links.select_related("person")
+        # Each article's roles of this person: the page shows the role and the printed title only.
+        roles = person.article_links.all()
         # Exists, not a join with DISTINCT, which made PostgreSQL sort whole rows of a long record.
         articles = (
             person.articles.model.objects.public()
