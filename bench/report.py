@@ -298,7 +298,7 @@ def memory_table(main, large):
             memory = archive[moment]
             lines.append(
                 f"| {archive['generated']['articles']:,}, {'after warm-up' if moment == 'memory_warm' else 'after load'} "
-                f"| {memory['workers']} | {memory['rss_mb_max']} | {memory['rss_mb_median']} | {memory['pss_mb_max']} |"
+                f"| {memory['workers']} | {memory['rss_mb_max']:.1f} | {memory['rss_mb_median']:.1f} | {memory['pss_mb_max']:.1f} |"
             )
     return lines
 
