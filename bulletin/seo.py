@@ -255,7 +255,7 @@ def article_image(article):
 
 
 def article_meta(article):
-    """The meta of a public article's page (``article`` loaded with ``for_detail()``)."""
+    """The meta of a public article's page (``article`` as ``bulletin.article_page`` reads it)."""
     url = absolute_url(article.get_absolute_url())
     description = article_description(article)
     picture, image_alt = article_picture(article)

@@ -11,13 +11,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bulletin import print_edition, redirects, seo
+from bulletin import article_page, print_edition, redirects, seo
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, ShareLink, Topic, table_of_contents
 from publishing import images, media, pagecache, qr
 from publishing.models import PublicationStatus
 
 LATEST_NEWS_COUNT = 8
-RELATED_COUNT = 4
 # The accessible name of an article's QR code.
 QR_CODE_TITLE = "本文网址的二维码"
 
@@ -125,8 +124,9 @@ class ArticleDetailView(DetailView):
     template_name = "bulletin/article_detail.html"
     context_object_name = "article"
 
-    def articles(self):
-        return Article.objects.public().for_detail()
+    def read(self):
+        """``bulletin.article_page.read()`` of the article at this address."""
+        return article_page.read(article_page.IN_ISSUE, now=timezone.now(), **self.kwargs)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -145,24 +145,16 @@ class ArticleDetailView(DetailView):
         return seo.article_meta(self.object)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            self.articles(),
-            issue__year=self.kwargs["year"],
-            issue__number=self.kwargs["number"],
-            slug=self.kwargs["slug"],
-        )
+        article, self.page = self.read()
+        if article is None:
+            raise Http404
+        return article
 
     def get_context_data(self, **kwargs):
         article = self.object
         pagecache.depends_on(self.request, *article_page_tags(article))
-        previous, following = neighbours_in_issue(article)
-        related = Article.objects.public().related_to(article)[:RELATED_COUNT]
         return super().get_context_data(
-            previous_article=previous,
-            next_article=following,
-            related_articles=related,
-            # The relation is the events app's (Event.articles): the periodical reads it, never imports it.
-            events=article.events.public().order_by("start_date"),
+            **self.page,
             meta=self.page_meta(),
             absolute_url=seo.absolute_url(article.get_absolute_url()),
             **kwargs,
@@ -171,7 +163,8 @@ class ArticleDetailView(DetailView):
 
 def article_page_tags(article):
     """What an article page shows besides itself: its issue's contents (previous and next), and
-    articles related through its section or people. Reads only what ``for_detail()`` loaded."""
+    articles related through its section or people. Reads only what ``bulletin.article_page`` (or
+    ``for_detail()``) loaded."""
     tags = {
         pagecache.tag_of("article", article.live_article_id or article.pk),
         pagecache.tag_of("section", article.section_id),
@@ -180,33 +173,6 @@ def article_page_tags(article):
         tags.add(pagecache.tag_of("issue", article.issue_id))
     tags.update(pagecache.tag_of("person", link.person_id) for link in article.person_links.all())
     return tags
-
-
-def neighbours_in_issue(article):
-    """The public articles just before and after ``article`` in its issue's table of contents.
-
-    One query of keys, titles and slugs for the whole issue, whatever its size, read as tuples:
-    only the two neighbours become articles. (None, None) for news.
-    """
-    if article.issue_id is None:
-        return None, None
-    entries = list(
-        Article.objects.public_in(article.issue_id).in_toc_order().values_list("pk", "title", "slug", named=True)
-    )
-    pks = [entry.pk for entry in entries]
-    here = article.live_article_id or article.pk
-    if here not in pks:
-        return None, None
-    index = pks.index(here)
-
-    def neighbour(at):
-        if not 0 <= at < len(entries):
-            return None
-        entry = entries[at]
-        # The issue is the article's own: get_absolute_url() needs no query.
-        return Article(pk=entry.pk, title=entry.title, slug=entry.slug, issue=article.issue)
-
-    return neighbour(index - 1), neighbour(index + 1)
 
 
 @require_safe
@@ -224,8 +190,8 @@ def article_qr_code(request, pk):
 
 
 class NewsDetailView(ArticleDetailView):
-    def get_object(self, queryset=None):
-        return get_object_or_404(self.articles().web_only(), slug=self.kwargs["slug"])
+    def read(self):
+        return article_page.read(article_page.NEWS, now=timezone.now(), slug=self.kwargs["slug"])
 
 
 class UnlistedPage:
@@ -251,12 +217,11 @@ class ArticlePreviewView(UnlistedPage, ArticleDetailView):
     the page does not reveal that an unpublished article exists.
     """
 
-    def get_object(self, queryset=None):
+    def read(self):
         user = self.request.user
         if not (user.is_active and user.is_staff and user.has_perm("bulletin.view_article")):
             raise Http404
-        articles = Article.objects.for_detail().select_related("review_stage")
-        return get_object_or_404(articles, pk=self.kwargs["pk"])
+        return article_page.read(article_page.PREVIEW, now=timezone.now(), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview_banner=preview_banner(self.object), **kwargs)

@@ -15,8 +15,9 @@ EVENTS = "events"
 
 
 class EventQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=timezone.now())
+    def public(self, now=None):
+        """Published and due at ``now``, the present unless given."""
+        return self.filter(status=PublicationStatus.PUBLISHED, published_at__lte=now or timezone.now())
 
     def page_tags(self):
         """The page-cache tags (``publishing.pagecache``) of every page that shows any of these events:

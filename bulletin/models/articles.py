@@ -38,21 +38,24 @@ TOC_COLUMNS = ("issue", "section", "kicker", "title", "subtitle", "slug", "bylin
 
 
 class ArticleQuerySet(models.QuerySet):
-    def public(self):
-        """Published, due, and either web-only or in a published issue: what readers may see."""
-        now = timezone.now()
+    def public(self, now=None):
+        """Published, due, and either web-only or in a published issue: what readers may see.
+
+        At ``now``, the present unless given (a ``publishing.statements.Param``)."""
+        now = now or timezone.now()
         return self.filter(
             Q(issue__isnull=True) | Q(issue__status=Issue.Status.PUBLISHED, issue__published_at__lte=now),
             status=PublicationStatus.PUBLISHED,
             published_at__lte=now,
         )
 
-    def public_in(self, issue):
+    def public_in(self, issue, now=None):
         """The public articles of ``issue``, an issue readers see (read through
         ``Issue.objects.public()``, or the issue of a public article): ``public()`` less the
         issue's own condition, which the caller has already asked. The contents of an issue,
         and an article's neighbours in it, are read without joining the issue again."""
-        return self.filter(issue=issue, status=PublicationStatus.PUBLISHED, published_at__lte=timezone.now())
+        now = now or timezone.now()
+        return self.filter(issue=issue, status=PublicationStatus.PUBLISHED, published_at__lte=now)
 
     def originals(self):
         """Articles themselves, without the pending revisions of published ones."""
@@ -181,24 +184,6 @@ class ArticleQuerySet(models.QuerySet):
             "issue__year",
             "issue__number",
             "section__name",
-        )
-
-    def related_to(self, article):
-        """Other articles in ``article``'s section or about any of its people, newest first.
-
-        Reads the people from ``article.person_links``, which ``for_detail()`` prefetches.
-        """
-        related = Q(section_id=article.section_id)
-        person_ids = [link.person_id for link in article.person_links.all()]
-        if person_ids:
-            related |= Q(Exists(ArticlePerson.objects.filter(article=OuterRef("pk"), person_id__in=person_ids)))
-        return (
-            self.filter(related)
-            .exclude(pk__in=[article.pk, article.live_article_id])
-            .select_related("issue", "section")
-            # What a list of related titles shows: a few columns of many rows, not their text.
-            .only("title", "slug", "published_at", "issue__year", "issue__number", "section__name")
-            .latest_first()
         )
 
     def for_detail(self):
