@@ -8,7 +8,10 @@ it once. Query building (``filter()``, ``select_related()`` …), model instance
 templates and middleware still run as they do in production. Every replayed answer is checked to
 be the page the ORM built.
 
-    python -m bench.ceiling article [REQUESTS]
+    python -m bench.ceiling person [REQUESTS]
+
+Not for the article page, whose one statement is already compiled once and prepared
+(``publishing.statements``): there is nothing left to replay.
 
 with the benchmark's environment (``bench/run.py`` prints it; the standard archive). Prints one
 line of JSON: median CPU and wall milliseconds per request in each mode.
