@@ -13,11 +13,9 @@ from django.db.models.functions import Coalesce
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
 from people.models import Person
 from publishing.search import STORED_FIELDS
-from publishing.statements import JSONRows, Param, Statement, instances
+from publishing.statements import NOW, JSONRows, Param, Statement, instances
 
 RELATED_COUNT = 4
-
-NOW = Param("now", models.DateTimeField())
 
 ARTICLE_FIELDS = [f.attname for f in Article._meta.concrete_fields if f.name not in STORED_FIELDS]
 ISSUE_FIELDS = [f.attname for f in Issue._meta.concrete_fields]

@@ -176,11 +176,15 @@ def build_print(edition_id):
 def public_edition(issue):
     """The stored PDF readers may download for ``issue`` (a released one), or None."""
     layout = public_layout()
-    editions = IssuePrint.objects.filter(
-        issue=issue, paper=layout.paper, recorded_pages=layout.recorded_pages, proof=False
-    ).exclude(file="")
-    # One at most (the layout is unique per issue): the default order would join the issue to sort it.
-    return editions.order_by().first()
+    return readers_editions(issue, layout.paper, layout.recorded_pages).first()
+
+
+def readers_editions(issue, paper, recorded_pages):
+    """The stored PDFs of ``issue`` in the readers' layout (``public_layout()``'s paper and
+    page numbers): one at most, the layout being unique per issue."""
+    editions = IssuePrint.objects.filter(issue=issue, paper=paper, recorded_pages=recorded_pages, proof=False)
+    # Unordered: the default order would join the issue only to sort one row.
+    return editions.exclude(file="").order_by()
 
 
 def file_name(edition):

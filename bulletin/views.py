@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView, View
 
-from bulletin import article_page, print_edition, redirects, seo
+from bulletin import article_page, issue_page, print_edition, redirects, seo
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, ShareLink, Topic, table_of_contents
 from publishing import images, media, pagecache, qr
 from publishing.models import PublicationStatus
@@ -44,17 +44,14 @@ class IssueDetailView(DetailView):
     context_object_name = "issue"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Issue.objects.public(), year=self.kwargs["year"], number=self.kwargs["number"])
+        issue, self.page = issue_page.read(self.kwargs["year"], self.kwargs["number"])
+        if issue is None:
+            raise Http404
+        return issue
 
     def get_context_data(self, **kwargs):
         pagecache.depends_on(self.request, pagecache.tag(self.object))
-        articles = self.object.articles.public_in(self.object).for_toc()
-        return super().get_context_data(
-            toc=table_of_contents(articles),
-            meta=seo.issue_meta(self.object),
-            print_edition=print_edition.public_edition(self.object),
-            **kwargs,
-        )
+        return super().get_context_data(**self.page, meta=seo.issue_meta(self.object), **kwargs)
 
 
 class IssuePdfView(View):

@@ -39,6 +39,10 @@ class Param(models.Expression):
         return self.output_field.get_db_prep_value(value, connection)
 
 
+# The moment of the call: what is public is public at a moment, and a statement is compiled once.
+NOW = Param("now", models.DateTimeField())
+
+
 class JSONRows(models.Subquery):
     """The rows of ``queryset`` as one JSON array: for each row, the array of ``fields``, in the
     queryset's order. Read back with ``instances()``."""

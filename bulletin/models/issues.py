@@ -27,9 +27,9 @@ ISSUE_NAME = re.compile(
 
 
 class IssueQuerySet(models.QuerySet):
-    def public(self):
-        """Released issues whose release time has come."""
-        return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=timezone.now())
+    def public(self, now=None):
+        """Released issues whose release time has come, at ``now`` (the present unless given)."""
+        return self.filter(status=Issue.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def named(self, text):
         """The issues ``text`` names the way editors do (``ISSUE_NAME``), or whose theme or cover

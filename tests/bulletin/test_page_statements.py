@@ -1,6 +1,7 @@
-"""An article's page in one statement (``bulletin.article_page``, ``publishing.statements``):
-compiled once per process, its values bound at each request, prepared once per PostgreSQL
-connection, and showing what ``public()`` allows at the moment of the request."""
+"""An article's and an issue's page in one statement each (``bulletin.article_page``,
+``bulletin.issue_page``, ``publishing.statements``): compiled once per process, their values bound
+at each request, prepared once per PostgreSQL connection, and showing what ``public()`` allows at
+the moment of the request."""
 
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bulletin import article_page
-from bulletin.models import Article, ArticlePerson
+from bulletin.models import Article, ArticlePerson, IssuePrint
 from publishing.models import PublicationStatus
 from tests import factories as make
 
@@ -19,10 +20,10 @@ postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="
 pooled = connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS", False)
 
 
-def page(client, article):
-    """The page built afresh: a request with credentials is personal, so the page cache neither
-    serves nor stores it (publishing.pagecache)."""
-    response = client.get(article.get_absolute_url(), HTTP_AUTHORIZATION="Bearer 0")
+def page(client, shown):
+    """The page of ``shown`` built afresh: a request with credentials is personal, so the page
+    cache neither serves nor stores it (publishing.pagecache)."""
+    response = client.get(shown.get_absolute_url(), HTTP_AUTHORIZATION="Bearer 0")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -70,6 +71,34 @@ def test_neighbours_and_related_articles_are_public_ones_only(client, published_
 
     assert "撤回的第二篇" not in html
     assert f'href="{third.get_absolute_url()}" rel="next"' in html
+
+
+def test_the_issue_page_asks_the_database_once(client, published_issue):
+    parent = make.section("学党史 强科技", order=2)
+    make.article(published_issue, title="栏目下的稿件", section=make.section("要情快报", parent=parent))
+    make.article(published_issue, title="另一栏目的稿件", section=make.section("科协动态", order=3))
+    make.article(published_issue, title="尚未发布的稿件", status=PublicationStatus.DRAFT)
+    IssuePrint.objects.create(issue=published_issue, file="issues/print/2026/x.pdf", page_total=12)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = page(client, published_issue)
+
+    assert len(queries) == 1, [q["sql"][:300] for q in queries]
+    for shown in ("学党史 强科技", "要情快报", "栏目下的稿件", "科协动态", "另一栏目的稿件", "下载本期 PDF（12页）"):
+        assert shown in html
+    assert "尚未发布的稿件" not in html
+
+
+def test_an_issue_released_later_shows_once_its_time_has_come(client, published_issue):
+    make.article(published_issue, title="定时上线的一期里的稿件")
+    type(published_issue).objects.filter(pk=published_issue.pk).update(published_at=timezone.now() + timedelta(hours=1))
+    assert client.get(published_issue.get_absolute_url(), HTTP_AUTHORIZATION="Bearer 0").status_code == 404
+
+    type(published_issue).objects.filter(pk=published_issue.pk).update(
+        published_at=timezone.now() - timedelta(minutes=1)
+    )
+
+    assert "定时上线的一期里的稿件" in page(client, published_issue)
 
 
 @postgresql_only
