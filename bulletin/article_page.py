@@ -9,6 +9,7 @@ related articles. Visibility is ``public()``'s, at the moment given as ``now``: 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from bulletin.models import Article, ArticlePerson, ArticlePhoto, Issue, Section, Topic
 from people.models import Person
@@ -80,10 +81,10 @@ def page_statement(name, articles):
 
 
 def read(statement, **values):
-    """``(article, page)`` for the statement's article, or ``(None, None)`` if there is none:
+    """``(article, page)`` for the statement's article now, or ``(None, None)`` if there is none:
     ``article`` with its issue, section, topics, people and photos loaded, ``page`` what else the
     page shows."""
-    rows = statement.rows(**values)
+    rows = statement.rows(now=timezone.now(), **values)
     if not rows:
         return None, None
     row = iter(rows[0])

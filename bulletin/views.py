@@ -123,7 +123,7 @@ class ArticleDetailView(DetailView):
 
     def read(self):
         """``bulletin.article_page.read()`` of the article at this address."""
-        return article_page.read(article_page.IN_ISSUE, now=timezone.now(), **self.kwargs)
+        return article_page.read(article_page.IN_ISSUE, **self.kwargs)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -188,7 +188,7 @@ def article_qr_code(request, pk):
 
 class NewsDetailView(ArticleDetailView):
     def read(self):
-        return article_page.read(article_page.NEWS, now=timezone.now(), slug=self.kwargs["slug"])
+        return article_page.read(article_page.NEWS, slug=self.kwargs["slug"])
 
 
 class UnlistedPage:
@@ -218,7 +218,7 @@ class ArticlePreviewView(UnlistedPage, ArticleDetailView):
         user = self.request.user
         if not (user.is_active and user.is_staff and user.has_perm("bulletin.view_article")):
             raise Http404
-        return article_page.read(article_page.PREVIEW, now=timezone.now(), pk=self.kwargs["pk"])
+        return article_page.read(article_page.PREVIEW, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview_banner=preview_banner(self.object), **kwargs)
