@@ -45,7 +45,12 @@ NOW = Param("now", models.DateTimeField())
 
 class JSONRows(models.Subquery):
     """The rows of ``queryset`` as one JSON array: for each row, the array of ``fields``, in the
-    queryset's order. Read back with ``instances()``."""
+    queryset's order. Read back with ``instances()``.
+
+    The order is the sorted subquery's, which both databases aggregate as they read it
+    (PostgreSQL's documented idiom; ``JSONB_AGG`` has no combine function, so no parallel plan
+    splits the rows between workers).
+    """
 
     output_field = models.JSONField()
 
