@@ -14,6 +14,7 @@ keeps nothing from one transaction to the next, so there the compiled SQL runs a
 planned each time; so does SQLite, whose driver keeps its own statement cache.
 """
 
+import functools
 import re
 import weakref
 from datetime import UTC
@@ -70,16 +71,22 @@ def instances(model, names, rows):
     """``model`` instances from rows of ``JSONRows`` whose values are the fields ``names`` (in
     any order; the others deferred). JSON carries dates and times as text, and SQLite's times
     without their zone, which is UTC."""
-    fields = [model._meta.get_field(name) for name in names]
-    order = [field for field in model._meta.concrete_fields if field in fields]
-    attnames = [field.attname for field in order]
-    positions = [fields.index(field) for field in order]
+    order, attnames, positions = layout(model, tuple(names))
     return [
         model.from_db(
             None, attnames, [python_value(field, row[at]) for field, at in zip(order, positions, strict=True)]
         )
         for row in rows
     ]
+
+
+@functools.cache
+def layout(model, names):
+    """``names``' fields in ``model.from_db()``'s order, their attribute names and their places in
+    a row: the same for every request, so worked out once."""
+    fields = [model._meta.get_field(name) for name in names]
+    order = [field for field in model._meta.concrete_fields if field in fields]
+    return order, [field.attname for field in order], [fields.index(field) for field in order]
 
 
 def python_value(field, value):
